@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** A bad environment variable stops the process with a message that names it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const url = (fallback?: string) => {
+  const base = z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''));
+  return fallback === undefined ? base.optional() : base.default(fallback);
+};
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// connection string')
+    .optional(),
+  PIXEL_PORT: port(8080),
+  INGESTER_PORT: port(8081),
+  ADS_PORT: port(8082),
+  DEMO_SHOP_PORT: port(3000),
+  DEMO_NEWS_PORT: port(3001),
+  PUBLIC_PIXEL_URL: url('http://localhost:8080'),
+  PUBLIC_ADS_URL: url('http://localhost:8082'),
+  COOKIE_DOMAIN: z
+    .string()
+    .regex(/^\.?[a-z0-9.-]+$/i, 'must be a domain name such as example.com')
+    .optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z.enum(['0', '1']).default('1'),
+  DATA_DIR: z.string().default('.data'),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as shells and .env files commonly produce.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.SECRET) {
+    throw new ConfigError('invalid environment:\n  SECRET: required in production');
+  }
+  return config;
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from './config';
+
+export function dataDir(config: Pick<Config, 'DATA_DIR'>): string {
+  const dir = resolve(config.DATA_DIR);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** SECRET from the environment, else one generated once and kept under the data dir (dev only). */
+export function loadOrCreateSecret(config: Pick<Config, 'SECRET' | 'DATA_DIR'>): string {
+  if (config.SECRET) return config.SECRET;
+  const file = join(dataDir(config), 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process created it first: theirs wins.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    return readFileSync(file, 'utf8').trim();
+  }
+}

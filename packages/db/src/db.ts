@@ -1,0 +1,36 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types';
+
+// int8 (counts, identity ids) as JS numbers where they are safe; numeric stays a string.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+export type Db = Kysely<Database>;
+
+export interface DbOptions {
+  max?: number;
+  /** Abort statements that run longer than this (ms); 0 disables. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export function createPool(url: string, opts: DbOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: opts.applicationName ?? 'retarget',
+    statement_timeout: opts.statementTimeoutMs || undefined,
+  });
+  // A dropped idle connection (Postgres restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function createDb(url: string, opts: DbOptions = {}): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, opts) }) });
+}

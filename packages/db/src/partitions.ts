@@ -1,0 +1,44 @@
+import { type Kysely, sql } from 'kysely';
+
+export interface MonthPartition {
+  name: string;
+  from: string;
+  to: string;
+}
+
+function monthStart(d: Date, offset = 0): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+}
+
+/** The monthly `events_YYYY_MM` partitions covering [from, to]. */
+export function monthPartitionsFor(from: Date, to: Date): MonthPartition[] {
+  const out: MonthPartition[] = [];
+  for (let m = monthStart(from); m <= to; m = monthStart(m, 1)) {
+    const next = monthStart(m, 1);
+    const name = `events_${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+    out.push({ name, from: m.toISOString(), to: next.toISOString() });
+  }
+  return out;
+}
+
+/** Creates any missing monthly partitions of `events` for [from, to]; idempotent and race-safe. */
+export async function ensureEventPartitions(db: Kysely<any>, from: Date, to: Date): Promise<string[]> {
+  const wanted = monthPartitionsFor(from, to);
+  const existing = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    join pg_class p on p.oid = i.inhparent
+    where p.relname = 'events' and p.relnamespace = current_schema()::regnamespace`.execute(db);
+  const have = new Set(existing.rows.map((r) => r.name));
+  const missing = wanted.filter((p) => !have.has(p.name));
+  if (missing.length === 0) return [];
+  await db.transaction().execute(async (trx) => {
+    // One creator at a time; the others see the partition exists and skip.
+    await sql`select pg_advisory_xact_lock(hashtext('rt:events:partitions'))`.execute(trx);
+    for (const p of missing) {
+      await sql`create table if not exists ${sql.id(p.name)} partition of events
+        for values from (${sql.lit(p.from)}) to (${sql.lit(p.to)})`.execute(trx);
+    }
+  });
+  return missing.map((p) => p.name);
+}

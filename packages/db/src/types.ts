@@ -1,0 +1,191 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** numeric columns come back from pg as strings so no precision is lost. */
+type Numeric = ColumnType<string, number | string, number | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type CookieState = 'present' | 'new' | 'blocked' | 'optout';
+export type IdentityKind = 'rt_vid' | 'email_sha256' | 'rt_fp';
+
+export interface EventItem {
+  id: string;
+  name?: string;
+  price?: number;
+  currency?: string;
+  quantity?: number;
+  url?: string;
+  image?: string;
+  category?: string;
+}
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  allowed_origins: string[];
+  created_at: CreatedAt;
+}
+
+export interface PartnersTable {
+  id: string;
+  name: string;
+  allowed_origins: string[];
+  created_at: CreatedAt;
+}
+
+export interface VisitorsTable {
+  id: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  merged_into: string | null;
+  is_bot: Generated<boolean>;
+}
+
+export interface IdentitiesTable {
+  kind: IdentityKind;
+  value: string;
+  visitor_id: string;
+  site_id: string | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface EventsTable {
+  site_id: string;
+  event_id: string;
+  visitor_id: string | null;
+  session_id: string | null;
+  type: string;
+  ts: Timestamp;
+  received_at: Timestamp;
+  url: string | null;
+  referrer: string | null;
+  items: Json<EventItem[]>;
+  value: Numeric | null;
+  currency: string | null;
+  transaction_id: string | null;
+  cookie_state: CookieState;
+  is_bot: boolean;
+  ts_corrected: boolean;
+}
+
+export interface EventKeysTable {
+  site_id: string;
+  event_id: string;
+  ts: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  started_at: Timestamp;
+  last_event_at: Timestamp;
+  ended_at: Timestamp | null;
+  end_reason: 'timeout' | 'logout' | null;
+  event_count: number;
+  email_sha256: string | null;
+}
+
+export interface ProductsTable {
+  site_id: string;
+  id: string;
+  name: string | null;
+  price: Numeric | null;
+  currency: string | null;
+  url: string | null;
+  image: string | null;
+  category: string | null;
+  views: Generated<number>;
+  carts: Generated<number>;
+  purchases: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface CartsTable {
+  site_id: string;
+  visitor_id: string;
+  product_id: string;
+  quantity: number;
+  price: Numeric | null;
+  currency: string | null;
+  added_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InterestTable {
+  visitor_id: string;
+  site_id: string;
+  product_id: string;
+  first_viewed_at: Timestamp | null;
+  last_viewed_at: Timestamp | null;
+  view_count: number;
+  in_cart: boolean;
+  carted_at: Timestamp | null;
+  purchased_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface OrdersTable {
+  site_id: string;
+  transaction_id: string;
+  event_id: string;
+  visitor_id: string | null;
+  value: Numeric | null;
+  currency: string | null;
+  items: Json<EventItem[]>;
+  ts: Timestamp;
+}
+
+export interface RejectedEventsTable {
+  id: Generated<string>;
+  site_id: string | null;
+  source: 'gif' | 'post' | 'queue';
+  reason: string;
+  payload: string;
+  received_at: Timestamp;
+}
+
+export interface ImpressionsTable {
+  ad_id: string;
+  position: number;
+  partner_id: string;
+  slot: string;
+  site_id: string;
+  product_id: string;
+  visitor_id: string | null;
+  reason: 'in_cart' | 'viewed' | 'popular';
+  shown_at: Timestamp;
+}
+
+export interface ClicksTable {
+  id: Generated<string>;
+  ad_id: string;
+  partner_id: string;
+  site_id: string;
+  product_id: string;
+  visitor_id: string | null;
+  clicked_at: Timestamp;
+}
+
+export interface Database {
+  sites: SitesTable;
+  partners: PartnersTable;
+  visitors: VisitorsTable;
+  identities: IdentitiesTable;
+  events: EventsTable;
+  event_keys: EventKeysTable;
+  sessions: SessionsTable;
+  products: ProductsTable;
+  carts: CartsTable;
+  interest: InterestTable;
+  orders: OrdersTable;
+  rejected_events: RejectedEventsTable;
+  impressions: ImpressionsTable;
+  clicks: ClicksTable;
+}
+
+export type Site = Selectable<SitesTable>;
+export type Partner = Selectable<PartnersTable>;
+export type NewEvent = Insertable<EventsTable>;

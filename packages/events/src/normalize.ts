@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { LIMITS } from './limits';
+import { type IncomingEvent, incomingEventSchema } from './schema';
+
+export type CookieState = 'present' | 'new' | 'blocked' | 'optout';
+
+/** What the collector learned about the request an event came in. */
+export interface RequestContext {
+  site: string;
+  /** rt_vid, or null when opted out or the cookie is not kept. */
+  vid: string | null;
+  cookieState: CookieState;
+  isBot: boolean;
+  receivedAt: Date;
+}
+
+/** One validated event as it travels on the queue. Field names are stable: queued jobs outlive deploys. */
+export interface QueuedEvent extends Omit<IncomingEvent, 'ts' | 'event_id'> {
+  site: string;
+  event_id: string;
+  ts: string;
+  ts_corrected: boolean;
+  received_at: string;
+  vid: string | null;
+  cookie_state: CookieState;
+  is_bot: boolean;
+}
+
+export type ParseResult = { ok: true; event: QueuedEvent } | { ok: false; reason: string };
+
+export function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid event';
+  const path = issue.path.join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+function toDate(ts: string | number): Date {
+  if (typeof ts === 'number') return new Date(ts);
+  return /^\d{10,13}$/.test(ts) ? new Date(Number(ts.length === 10 ? `${ts}000` : ts)) : new Date(ts);
+}
+
+/** Client time, or the receive time when it is missing or outside [-30 d, +1 d]. */
+export function correctTimestamp(ts: string | number | undefined, receivedAt: Date): { ts: Date; corrected: boolean } {
+  if (ts === undefined) return { ts: receivedAt, corrected: false };
+  const d = toDate(ts);
+  const delta = d.getTime() - receivedAt.getTime();
+  if (Number.isNaN(delta) || delta > LIMITS.maxFutureMs || -delta > LIMITS.maxPastMs) {
+    return { ts: receivedAt, corrected: true };
+  }
+  return { ts: d, corrected: false };
+}
+
+export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: 'event must be a JSON object' };
+  }
+  const parsed = incomingEventSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
+  const { ts, event_id, ...rest } = parsed.data;
+  const time = correctTimestamp(ts, ctx.receivedAt);
+  const optedOut = ctx.cookieState === 'optout';
+  return {
+    ok: true,
+    event: {
+      ...rest,
+      // Opted-out visitors are stored without any id, first-party included.
+      fp: optedOut ? undefined : rest.fp,
+      email_sha256: optedOut ? undefined : rest.email_sha256,
+      site: ctx.site,
+      event_id: event_id?.toLowerCase() ?? randomUUID(),
+      ts: time.ts.toISOString(),
+      ts_corrected: time.corrected,
+      received_at: ctx.receivedAt.toISOString(),
+      vid: optedOut ? null : ctx.vid,
+      cookie_state: ctx.cookieState,
+      is_bot: ctx.isBot,
+    },
+  };
+}

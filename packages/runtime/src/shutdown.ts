@@ -1,0 +1,53 @@
+import type { Logger } from './logger';
+
+type Closer = { name: string; close: () => Promise<unknown> | unknown };
+
+/**
+ * The one shutdown path: closers run in the order they were added (HTTP servers first, then
+ * workers, queues, Redis, db), each awaited, all within a deadline.
+ */
+export class Shutdown {
+  private readonly closers: Closer[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly deadlineMs = 15_000,
+  ) {}
+
+  add(name: string, close: Closer['close']): this {
+    this.closers.push({ name, close });
+    return this;
+  }
+
+  run(reason: string): Promise<void> {
+    this.running ??= (async () => {
+      this.logger.info({ reason }, 'shutting down');
+      const timer = setTimeout(() => {
+        this.logger.error('shutdown deadline passed, exiting');
+        process.exit(1);
+      }, this.deadlineMs);
+      timer.unref();
+      for (const { name, close } of this.closers) {
+        try {
+          await close();
+        } catch (err) {
+          this.logger.warn({ err, name }, 'error while closing');
+        }
+      }
+      clearTimeout(timer);
+      this.logger.info('stopped');
+    })();
+    return this.running;
+  }
+
+  /** SIGTERM and SIGINT run the shutdown once, then exit. */
+  onSignals(): this {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        void this.run(signal).then(() => process.exit(0));
+      });
+    }
+    return this;
+  }
+}

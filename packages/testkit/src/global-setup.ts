@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDb, migrateToLatest } from '@rt/db';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import {
+  freePort,
+  postgresAnswers,
+  redisAnswers,
+  type Started,
+  startEmbeddedPostgres,
+  startRedisServer,
+} from './servers';
+
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
+const LOCAL_REDIS = 'redis://127.0.0.1:6379';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The template's name changes whenever a migration file changes, so stale templates are never used. */
+function templateName(root: string): string {
+  const dir = join(root, 'migrations');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  return `rt_template_${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Finds PostgreSQL and Redis (env, then the standard local ports, else starts its own),
+ * and prepares a migrated template database that each test file clones.
+ */
+export default async function setup(project: TestProject) {
+  const started: Started[] = [];
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    if (await postgresAnswers(LOCAL_PG)) adminUrl = LOCAL_PG;
+    else {
+      const pgServer = await startEmbeddedPostgres('.test-data/pg', await freePort());
+      started.push(pgServer);
+      adminUrl = pgServer.url;
+    }
+  }
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    if (await redisAnswers(LOCAL_REDIS)) redisUrl = LOCAL_REDIS;
+    else {
+      const redisServer = await startRedisServer();
+      started.push(redisServer);
+      redisUrl = redisServer.url;
+    }
+  }
+
+  const template = templateName(project.config.root);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`select pg_advisory_lock(hashtext('rt:test-template'))`);
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [template]);
+    if (exists.rowCount === 0) {
+      await admin.query(`create database ${template}`);
+      const db = createDb(withDatabase(adminUrl, template), { max: 2 });
+      try {
+        await migrateToLatest(db);
+      } catch (err) {
+        await db.destroy();
+        await admin.query(`drop database ${template}`);
+        throw err;
+      }
+      await db.destroy();
+    }
+  } finally {
+    await admin.query(`select pg_advisory_unlock(hashtext('rt:test-template'))`);
+    await admin.end();
+  }
+
+  project.provide('rtAdminUrl', adminUrl);
+  project.provide('rtRedisUrl', redisUrl);
+  project.provide('rtTemplate', template);
+
+  return async () => {
+    for (const s of started) await s.stop().catch(() => {});
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    rtAdminUrl: string;
+    rtRedisUrl: string;
+    rtTemplate: string;
+  }
+}

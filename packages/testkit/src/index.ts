@@ -1,0 +1,2 @@
+export { createTestEnv, type TestEnv } from './env';
+export { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres, startRedisServer } from './servers';
