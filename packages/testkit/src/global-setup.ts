@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@rt/db';
-import pg from 'pg';
-import type { TestProject } from 'vitest/node';
 import {
   freePort,
   postgresAnswers,
@@ -11,7 +9,9 @@ import {
   type Started,
   startEmbeddedPostgres,
   startRedisServer,
-} from './servers';
+} from '@rt/dev-servers';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';

@@ -1,2 +1,2 @@
+export { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres, startRedisServer } from '@rt/dev-servers';
 export { createTestEnv, type TestEnv } from './env';
-export { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres, startRedisServer } from './servers';

@@ -1,0 +1,8 @@
+export {
+  freePort,
+  postgresAnswers,
+  redisAnswers,
+  type Started,
+  startEmbeddedPostgres,
+  startRedisServer,
+} from './servers';
