@@ -1,0 +1,43 @@
+// `npm run bench`: every area's figures beside their baselines, measured in this one run,
+// printed and written to bench/results.json. See docs/benchmarks.md.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BenchContext, type BenchResult, benchContext } from './context';
+
+const AREAS = ['pixel', 'ingester', 'ads', 'analytics'] as const;
+
+function format(r: BenchResult): string {
+  const value = `${r.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`;
+  const base = r.baseline
+    ? `  vs ${r.baseline.name} ${r.baseline.value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`
+    : '';
+  const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(2)}`;
+  const goal = r.goal ? `  (goal: ${r.goal})` : '';
+  return `  ${r.name.padEnd(44)} ${value}${base}${ratio}${goal}`;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const ctx: BenchContext = await benchContext();
+  const results: Record<string, BenchResult[]> = {};
+  try {
+    for (const area of AREAS) {
+      if (only.length && !only.includes(area)) continue;
+      const mod = (await import(`./${area}.ts`)) as { run(ctx: BenchContext): Promise<BenchResult[]> };
+      console.log(`\n${area}`);
+      const figures = await mod.run(ctx);
+      for (const f of figures) console.log(format(f));
+      results[area] = figures;
+    }
+  } finally {
+    await ctx.close();
+  }
+  const file = join(import.meta.dirname, 'results.json');
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// `npm start`: the whole platform in one process for development. Production runs each
+// service's own main.ts (see docs/operations.md).
+import { ConfigError, loadConfig } from '@rt/config';
+import { createDb, migrateToLatest } from '@rt/db';
+import { seedDemo, startDemo } from '@rt/demo';
+import { startAds } from '@rt/ads';
+import { startIngester } from '@rt/ingester';
+import { startPixel } from '@rt/pixel';
+import { createLogger, Shutdown } from '@rt/runtime';
+import { resolveDatabase } from './postgres';
+import { printWelcome } from './welcome';
+
+async function main(): Promise<void> {
+  const base = loadConfig();
+  const logger = createLogger('rt', base.LOG_LEVEL);
+  const shutdown = new Shutdown(logger, 20_000).onSignals();
+  const say = (msg: string) => logger.info(msg);
+
+  const database = await resolveDatabase(base, say);
+  const config = { ...base, DATABASE_URL: database.url };
+  const db = createDb(database.url, { max: 2 });
+  const applied = await migrateToLatest(db);
+  if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
+  if (config.SEED_DEMO === '1') await seedDemo(db, config);
+  await db.destroy();
+
+  // Started in dependency order; the shutdown closes in the same order: HTTP-facing first.
+  const pixel = await startPixel(config);
+  shutdown.add('pixel', pixel.close);
+  const ads = await startAds(config);
+  shutdown.add('ads', ads.close);
+  const demo = await startDemo(config);
+  shutdown.add('demo sites', demo.close);
+  const ingester = await startIngester(config);
+  shutdown.add('ingester', ingester.close);
+  shutdown.add('postgres', database.stop);
+
+  printWelcome(config, { pixel: pixel.port, ads: ads.port, ingester: ingester.port, ...demo }, database);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(`rt: ${err.message}`);
+  else console.error('rt: failed to start:', err);
+  process.exit(1);
+});
