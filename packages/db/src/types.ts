@@ -145,6 +145,15 @@ export interface RejectedEventsTable {
   reason: string;
   payload: string;
   received_at: Timestamp;
+  /** Hash of the record, so a retried ingest job stores it once. */
+  dedup_key: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CartStatesTable {
+  site_id: string;
+  visitor_id: string;
+  /** Time of the last view_cart snapshot or purchase; older cart events are ignored. */
+  reset_at: Timestamp;
 }
 
 export interface ImpressionsTable {
@@ -179,6 +188,7 @@ export interface Database {
   sessions: SessionsTable;
   products: ProductsTable;
   carts: CartsTable;
+  cart_states: CartStatesTable;
   interest: InterestTable;
   orders: OrdersTable;
   rejected_events: RejectedEventsTable;

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How long a job may run before it is considered stalled and retried (ms). */
   lockDuration?: number;
+  /** How often stalled jobs (their worker died) are looked for (ms); BullMQ's default otherwise. */
+  stalledInterval?: number;
 }
 
 export interface TypedQueue<Q extends QueueName> {
@@ -83,6 +85,7 @@ export class QueueBackend {
         ...this.connection('worker'),
         concurrency: opts.concurrency ?? 16,
         lockDuration: opts.lockDuration ?? 30_000,
+        ...(opts.stalledInterval ? { stalledInterval: opts.stalledInterval } : {}),
         autorun: false,
       },
     );

@@ -1,0 +1,183 @@
+import { sql, type Transaction } from 'kysely';
+import { byTime, type Ev, type EventItemData, feedsState, pairKey } from './model';
+import { iso, unnest } from './unnest';
+
+export interface CartLine {
+  productId: string;
+  quantity: number;
+  price: number | string | null;
+  currency: string | null;
+  addedAt: number;
+  updatedAt: number;
+}
+
+export interface Cart {
+  site: string;
+  visitorId: string;
+  before: Map<string, CartLine>;
+  lines: Map<string, CartLine>;
+  resetAt: number | null;
+  resetChanged: boolean;
+  changed: boolean;
+}
+
+const CART_TYPES = new Set(['add_to_cart', 'remove_from_cart', 'view_cart', 'purchase']);
+
+function lineFrom(item: EventItemData, ev: Ev, quantity: number, addedAt: number): CartLine {
+  return {
+    productId: item.id,
+    quantity,
+    price: item.price ?? null,
+    currency: item.currency ?? ev.e.currency ?? null,
+    addedAt,
+    updatedAt: ev.ms,
+  };
+}
+
+/** Applies one event to a cart, in time order. `counted` holds the purchases that were new. */
+export function applyCartEvent(cart: Cart, ev: Ev, counted: Set<string>): void {
+  // A snapshot or purchase replaced the cart after this event happened: it is history.
+  if (cart.resetAt !== null && ev.ms < cart.resetAt) return;
+  const items = ev.e.items ?? [];
+  switch (ev.e.type) {
+    case 'add_to_cart':
+      for (const item of items) {
+        const prev = cart.lines.get(item.id);
+        const q = (prev?.quantity ?? 0) + (item.quantity ?? 1);
+        cart.lines.set(item.id, lineFrom(item, ev, q, prev?.addedAt ?? ev.ms));
+      }
+      break;
+    case 'remove_from_cart':
+      for (const item of items) {
+        const prev = cart.lines.get(item.id);
+        if (!prev) continue;
+        const q = item.quantity === undefined ? 0 : prev.quantity - item.quantity;
+        if (q <= 0) cart.lines.delete(item.id);
+        else cart.lines.set(item.id, { ...prev, quantity: q, updatedAt: ev.ms });
+      }
+      break;
+    case 'view_cart':
+    case 'purchase': {
+      if (ev.e.type === 'purchase' && !counted.has(ev.e.event_id)) return;
+      const prev = cart.lines;
+      cart.lines = new Map();
+      if (ev.e.type === 'view_cart') {
+        for (const item of items) {
+          const q = (cart.lines.get(item.id)?.quantity ?? 0) + (item.quantity ?? 1);
+          cart.lines.set(item.id, lineFrom(item, ev, q, prev.get(item.id)?.addedAt ?? ev.ms));
+        }
+      }
+      cart.resetAt = ev.ms;
+      cart.resetChanged = true;
+      break;
+    }
+    default:
+      return;
+  }
+  cart.changed = true;
+}
+
+/**
+ * Loads the carts of every (site, visitor) in the batch, applies the batch's cart events in time
+ * order and writes back the carts that changed. Returns all loaded carts: interest needs to know
+ * what is in each cart.
+ */
+export async function updateCarts(trx: Transaction<any>, evs: Ev[], counted: Set<string>): Promise<Map<string, Cart>> {
+  const carts = new Map<string, Cart>();
+  for (const ev of evs) {
+    if (!feedsState(ev) || !ev.visitorId) continue;
+    const k = pairKey(ev.e.site, ev.visitorId);
+    if (!carts.has(k)) {
+      carts.set(k, {
+        site: ev.e.site,
+        visitorId: ev.visitorId,
+        before: new Map(),
+        lines: new Map(),
+        resetAt: null,
+        resetChanged: false,
+        changed: false,
+      });
+    }
+  }
+  if (carts.size === 0) return carts;
+  const pairs = [...carts.values()];
+  const sites = pairs.map((c) => c.site);
+  const visitors = pairs.map((c) => c.visitorId);
+  const [{ rows: lines }, { rows: states }] = await Promise.all([
+    sql<{
+      site_id: string;
+      visitor_id: string;
+      product_id: string;
+      quantity: number;
+      price: string | null;
+      currency: string | null;
+      added_at: Date;
+      updated_at: Date;
+    }>`
+      select c.* from carts c join ${unnest([
+        ['site_id', 'text', sites],
+        ['visitor_id', 'uuid', visitors],
+      ])} on c.site_id = u.site_id and c.visitor_id = u.visitor_id`.execute(trx),
+    sql<{ site_id: string; visitor_id: string; reset_at: Date }>`
+      select s.* from cart_states s join ${unnest([
+        ['site_id', 'text', sites],
+        ['visitor_id', 'uuid', visitors],
+      ])} on s.site_id = u.site_id and s.visitor_id = u.visitor_id`.execute(trx),
+  ]);
+  for (const r of lines) {
+    const cart = carts.get(pairKey(r.site_id, r.visitor_id)) as Cart;
+    const line: CartLine = {
+      productId: r.product_id,
+      quantity: r.quantity,
+      price: r.price,
+      currency: r.currency?.trim() ?? null,
+      addedAt: r.added_at.getTime(),
+      updatedAt: r.updated_at.getTime(),
+    };
+    cart.before.set(r.product_id, line);
+    cart.lines.set(r.product_id, line);
+  }
+  for (const r of states) (carts.get(pairKey(r.site_id, r.visitor_id)) as Cart).resetAt = r.reset_at.getTime();
+
+  for (const ev of [...evs].sort(byTime)) {
+    if (!feedsState(ev) || !ev.visitorId || !CART_TYPES.has(ev.e.type)) continue;
+    applyCartEvent(carts.get(pairKey(ev.e.site, ev.visitorId)) as Cart, ev, counted);
+  }
+  await writeCarts(trx, [...carts.values()]);
+  return carts;
+}
+
+async function writeCarts(trx: Transaction<any>, all: Cart[]): Promise<void> {
+  const changed = all.filter((c) => c.changed);
+  if (changed.length === 0) return;
+  await sql`delete from carts c using ${unnest([
+    ['site_id', 'text', changed.map((c) => c.site)],
+    ['visitor_id', 'uuid', changed.map((c) => c.visitorId)],
+  ])} where c.site_id = u.site_id and c.visitor_id = u.visitor_id`.execute(trx);
+  const rows = changed.flatMap((c) => [...c.lines.values()].map((l) => ({ c, l })));
+  if (rows.length > 0) {
+    await sql`insert into carts (site_id, visitor_id, product_id, quantity, price, currency, added_at, updated_at)
+      select * from ${unnest([
+        ['site_id', 'text', rows.map((r) => r.c.site)],
+        ['visitor_id', 'uuid', rows.map((r) => r.c.visitorId)],
+        ['product_id', 'text', rows.map((r) => r.l.productId)],
+        ['quantity', 'int4', rows.map((r) => r.l.quantity)],
+        ['price', 'numeric', rows.map((r) => r.l.price)],
+        ['currency', 'text', rows.map((r) => r.l.currency)],
+        ['added_at', 'timestamptz', rows.map((r) => iso(r.l.addedAt))],
+        ['updated_at', 'timestamptz', rows.map((r) => iso(r.l.updatedAt))],
+      ])}`.execute(trx);
+  }
+  const resets = changed.filter((c) => c.resetChanged);
+  if (resets.length > 0) {
+    await sql`insert into cart_states (site_id, visitor_id, reset_at)
+      select * from ${unnest([
+        ['site_id', 'text', resets.map((c) => c.site)],
+        ['visitor_id', 'uuid', resets.map((c) => c.visitorId)],
+        ['reset_at', 'timestamptz', resets.map((c) => iso(c.resetAt))],
+      ])}
+      on conflict (site_id, visitor_id) do update set reset_at = greatest(cart_states.reset_at, excluded.reset_at)`.execute(
+      trx,
+    );
+  }
+}

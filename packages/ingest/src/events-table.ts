@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { RejectedRecord } from '@rt/queue';
+import { sql, type Transaction } from 'kysely';
+import type { Ev } from './model';
+import { unnest } from './unnest';
+
+/** One INSERT ... SELECT FROM unnest for all the batch's new events. */
+export async function insertEvents(trx: Transaction<any>, evs: Ev[]): Promise<void> {
+  if (evs.length === 0) return;
+  const col = <T>(f: (ev: Ev) => T) => evs.map(f);
+  await sql`
+    insert into events (site_id, event_id, visitor_id, session_id, type, ts, received_at, url, referrer, items,
+      value, currency, transaction_id, cookie_state, is_bot, ts_corrected)
+    select * from ${unnest([
+      ['site_id', 'text', col((ev) => ev.e.site)],
+      ['event_id', 'uuid', col((ev) => ev.e.event_id)],
+      ['visitor_id', 'uuid', col((ev) => ev.visitorId)],
+      ['session_id', 'uuid', col((ev) => ev.sessionId)],
+      ['type', 'text', col((ev) => ev.e.type)],
+      ['ts', 'timestamptz', col((ev) => ev.e.ts)],
+      ['received_at', 'timestamptz', col((ev) => ev.e.received_at)],
+      ['url', 'text', col((ev) => ev.e.url ?? null)],
+      ['referrer', 'text', col((ev) => ev.e.ref ?? null)],
+      ['items', 'jsonb', col((ev) => JSON.stringify(ev.e.items ?? []))],
+      ['value', 'numeric', col((ev) => ev.e.value ?? null)],
+      ['currency', 'text', col((ev) => ev.e.currency ?? null)],
+      ['transaction_id', 'text', col((ev) => ev.e.transaction_id ?? null)],
+      ['cookie_state', 'text', col((ev) => ev.e.cookie_state)],
+      ['is_bot', 'bool', col((ev) => ev.e.is_bot)],
+      ['ts_corrected', 'bool', col((ev) => ev.e.ts_corrected)],
+    ])}`.execute(trx);
+}
+
+export const rejectedKey = (r: RejectedRecord): string =>
+  createHash('sha256')
+    .update(JSON.stringify([r.site, r.source, r.reason, r.received_at, r.payload]))
+    .digest('base64url');
+
+// PostgreSQL text cannot hold NUL, and a raw payload that failed validation may contain anything.
+const noNul = (s: string) => s.replaceAll('\u0000', '\uFFFD');
+
+/** Rejected records, once each: a retried job carries the same records with the same keys. */
+export async function insertRejected(trx: Transaction<any>, rejected: RejectedRecord[]): Promise<number> {
+  if (rejected.length === 0) return 0;
+  const { rows } = await sql`
+    insert into rejected_events (site_id, source, reason, payload, received_at, dedup_key)
+    select * from ${unnest([
+      ['site_id', 'text', rejected.map((r) => r.site)],
+      ['source', 'text', rejected.map((r) => r.source)],
+      ['reason', 'text', rejected.map((r) => noNul(r.reason))],
+      ['payload', 'text', rejected.map((r) => noNul(r.payload))],
+      ['received_at', 'timestamptz', rejected.map((r) => r.received_at)],
+      ['dedup_key', 'text', rejected.map(rejectedKey)],
+    ])}
+    on conflict (dedup_key) do nothing returning id`.execute(trx);
+  return rows.length;
+}

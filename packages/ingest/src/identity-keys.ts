@@ -1,0 +1,53 @@
+import type { IdentityKind } from '@rt/db';
+import type { Ev } from './model';
+
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+}
+
+export const idKey = (k: IdentityKind, v: string): string => `${k}\u0000${v}`;
+
+/**
+ * The identities an event carries, strongest first. `rt_fp` is first-party, so it only means
+ * something within its site: its value is stored as `<site>:<fp>`.
+ */
+export function identityKeysOf(ev: Ev): IdentityKey[] {
+  const e = ev.e;
+  if (e.is_bot || e.cookie_state === 'optout') return [];
+  const keys: IdentityKey[] = [];
+  if (e.vid) keys.push({ kind: 'rt_vid', value: e.vid });
+  if (e.email_sha256) keys.push({ kind: 'email_sha256', value: e.email_sha256 });
+  if (e.fp) keys.push({ kind: 'rt_fp', value: `${e.site}:${e.fp}` });
+  return keys;
+}
+
+/** Union-find over identity keys: ids seen on one event belong to one visitor. */
+export class KeyUnion {
+  private readonly parent = new Map<string, string>();
+
+  add(k: string): void {
+    if (!this.parent.has(k)) this.parent.set(k, k);
+  }
+
+  find(k: string): string {
+    let root = k;
+    while (this.parent.get(root) !== root) root = this.parent.get(root) as string;
+    for (let n = k; n !== root; ) {
+      const next = this.parent.get(n) as string;
+      this.parent.set(n, root);
+      n = next;
+    }
+    return root;
+  }
+
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.parent.keys();
+  }
+}

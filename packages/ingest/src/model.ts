@@ -1,0 +1,34 @@
+import type { IngestJob, RejectedRecord } from '@rt/queue';
+
+export type QueuedEventData = IngestJob['events'][number];
+export type EventItemData = NonNullable<QueuedEventData['items']>[number];
+
+export interface BatchInput {
+  events: QueuedEventData[];
+  rejected: RejectedRecord[];
+}
+
+/** One event of the batch being written, with what the transaction learns about it. */
+export interface Ev {
+  e: QueuedEventData;
+  /** Event time, epoch ms. */
+  ms: number;
+  visitorId: string | null;
+  sessionId: string | null;
+}
+
+export const keyOf = (site: string, eventId: string): string => `${site}\u0000${eventId}`;
+export const pairKey = (site: string, visitorId: string): string => `${site}\u0000${visitorId}`;
+
+/** Event order inside a visitor's history: time, then event id, so it never depends on arrival. */
+export function byTime(a: Ev, b: Ev): number {
+  return a.ms - b.ms || (a.e.event_id < b.e.event_id ? -1 : a.e.event_id > b.e.event_id ? 1 : 0);
+}
+
+/** Events that feed derived state: new, not from a bot. */
+export const feedsState = (ev: Ev): boolean => !ev.e.is_bot;
+
+/** A conflict with a concurrent writer was detected: roll back and run the batch again. */
+export class RetryableConflict extends Error {
+  override name = 'RetryableConflict';
+}

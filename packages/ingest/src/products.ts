@@ -1,0 +1,72 @@
+import { sql, type Transaction } from 'kysely';
+import { byTime, type Ev, feedsState } from './model';
+import { iso, unnest } from './unnest';
+
+const FIELDS = ['name', 'price', 'currency', 'url', 'image', 'category'] as const;
+type Field = (typeof FIELDS)[number];
+
+interface Row {
+  site: string;
+  id: string;
+  values: Partial<Record<Field, string | number>>;
+  views: number;
+  carts: number;
+  purchases: number;
+  updatedAt: number;
+}
+
+/**
+ * The catalog as events describe it: per field, the value from the latest event that carries it
+ * (by event time, so a late old event never overwrites newer data), and the popularity counters
+ * views (view_item), carts (add_to_cart) and purchases (new orders only).
+ */
+export async function upsertProducts(trx: Transaction<any>, evs: Ev[], counted: Set<string>): Promise<void> {
+  const rows = new Map<string, Row>();
+  for (const ev of [...evs].sort(byTime)) {
+    if (!feedsState(ev) || !ev.e.items?.length) continue;
+    for (const item of ev.e.items) {
+      const k = `${ev.e.site}\u0000${item.id}`;
+      let r = rows.get(k);
+      if (!r) {
+        r = { site: ev.e.site, id: item.id, values: {}, views: 0, carts: 0, purchases: 0, updatedAt: ev.ms };
+        rows.set(k, r);
+      }
+      const currency = item.currency ?? (item.price !== undefined ? ev.e.currency : undefined);
+      const fresh = { ...item, currency };
+      for (const f of FIELDS) if (fresh[f] !== undefined) r.values[f] = fresh[f];
+      r.updatedAt = ev.ms;
+      if (ev.e.type === 'view_item') r.views += 1;
+      else if (ev.e.type === 'add_to_cart') r.carts += 1;
+      else if (ev.e.type === 'purchase' && counted.has(ev.e.event_id)) r.purchases += 1;
+    }
+  }
+  if (rows.size === 0) return;
+  const all = [...rows.values()];
+  const col = (f: Field) => all.map((r) => r.values[f] ?? null);
+  const pick = (f: string) =>
+    sql.raw(`${f} = case when excluded.updated_at >= products.updated_at
+      then coalesce(excluded.${f}, products.${f}) else coalesce(products.${f}, excluded.${f}) end`);
+  await sql`
+    insert into products (site_id, id, name, price, currency, url, image, category, views, carts, purchases, updated_at)
+    select * from ${unnest([
+      ['site_id', 'text', all.map((r) => r.site)],
+      ['id', 'text', all.map((r) => r.id)],
+      ['name', 'text', col('name')],
+      ['price', 'numeric', col('price')],
+      ['currency', 'text', col('currency')],
+      ['url', 'text', col('url')],
+      ['image', 'text', col('image')],
+      ['category', 'text', col('category')],
+      ['views', 'int8', all.map((r) => r.views)],
+      ['carts', 'int8', all.map((r) => r.carts)],
+      ['purchases', 'int8', all.map((r) => r.purchases)],
+      ['updated_at', 'timestamptz', all.map((r) => iso(r.updatedAt))],
+    ])}
+    order by site_id, id
+    on conflict (site_id, id) do update set
+      ${sql.join(FIELDS.map(pick))},
+      views = products.views + excluded.views,
+      carts = products.carts + excluded.carts,
+      purchases = products.purchases + excluded.purchases,
+      updated_at = greatest(products.updated_at, excluded.updated_at)`.execute(trx);
+}

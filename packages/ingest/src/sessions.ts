@@ -1,0 +1,196 @@
+import { sql, type Transaction } from 'kysely';
+import { byTime, type Ev, pairKey } from './model';
+import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
+import { iso, unnest } from './unnest';
+
+interface Pair {
+  site: string;
+  visitorId: string;
+  evs: Ev[];
+  lo: number;
+  hi: number;
+  window: Array<SessionState & { existing: true }>;
+  hasNext: boolean;
+}
+
+interface SessionRow {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  started_at: Date;
+  last_event_at: Date;
+  ended_at: Date | null;
+  end_reason: 'timeout' | 'logout' | null;
+  event_count: number;
+  email_sha256: string | null;
+  is_next: boolean;
+}
+
+const toState = (r: SessionRow): SessionState & { existing: true } => ({
+  id: r.id,
+  startMs: r.started_at.getTime(),
+  lastMs: r.last_event_at.getTime(),
+  count: r.event_count,
+  email: r.email_sha256,
+  endedMs: r.ended_at?.getTime() ?? null,
+  endReason: r.end_reason,
+  existing: true,
+});
+
+const toSessionEvent = (ev: Ev): SessionEvent => ({
+  eventId: ev.e.event_id,
+  ms: ev.ms,
+  type: ev.e.type,
+  email: ev.e.email_sha256 ?? null,
+});
+
+/**
+ * Assigns every new event with a visitor to a session (SPEC section 3), the same whatever the
+ * arrival order: events that only extend a visitor's latest session are appended; an event
+ * landing inside or before known sessions re-sessionizes that stretch of the visitor's history
+ * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and
+ * boundaries come out as if everything had arrived at once. Runs under the visitor row locks.
+ */
+export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<void> {
+  const pairs = new Map<string, Pair>();
+  for (const ev of evs) {
+    if (!ev.visitorId) continue;
+    const k = pairKey(ev.e.site, ev.visitorId);
+    let p = pairs.get(k);
+    if (!p) {
+      p = { site: ev.e.site, visitorId: ev.visitorId, evs: [], lo: ev.ms, hi: ev.ms, window: [], hasNext: false };
+      pairs.set(k, p);
+    }
+    p.evs.push(ev);
+    p.lo = Math.min(p.lo, ev.ms);
+    p.hi = Math.max(p.hi, ev.ms);
+  }
+  if (pairs.size === 0) return;
+  const all = [...pairs.values()];
+  const u = () =>
+    unnest([
+      ['site_id', 'text', all.map((p) => p.site)],
+      ['visitor_id', 'uuid', all.map((p) => p.visitorId)],
+      ['lo', 'timestamptz', all.map((p) => iso(p.lo - SESSION_TIMEOUT_MS))],
+      ['hi', 'timestamptz', all.map((p) => iso(p.hi + SESSION_TIMEOUT_MS))],
+    ]);
+  const { rows } = await sql<SessionRow>`
+    select s.*, false as is_next from sessions s join ${u()}
+      on s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at >= u.lo and s.started_at <= u.hi
+    union all
+    select n.*, true from ${u()} cross join lateral (
+      select * from sessions s where s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.started_at > u.hi
+      order by s.started_at limit 1) n`.execute(trx);
+  for (const r of rows) {
+    const p = pairs.get(pairKey(r.site_id, r.visitor_id)) as Pair;
+    if (r.is_next) p.hasNext = true;
+    else p.window.push(toState(r));
+  }
+
+  const slow = all.filter((p) => {
+    const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
+    return p.hasNext || p.evs.some((ev) => ev.ms <= last);
+  });
+  const stored = await loadStoredEvents(trx, slow);
+  const upserts: Array<{ p: Pair; s: SessionState }> = [];
+  const deletes: string[] = [];
+  const moves: Array<{ eventId: string; from: string; to: string }> = [];
+  for (const p of all) {
+    p.evs.sort(byTime);
+    if (!slow.includes(p)) {
+      const latest = p.window.sort((a, b) => a.startMs - b.startMs).at(-1) ?? null;
+      const { assigned, touched } = sessionize(p.site, p.visitorId, latest, p.evs.map(toSessionEvent));
+      p.evs.forEach((ev, i) => {
+        ev.sessionId = assigned[i] as string;
+      });
+      for (const s of touched) upserts.push({ p, s });
+      continue;
+    }
+    // Re-sessionize the stretch: stored events of the sessions in the window plus the new ones.
+    const old = stored.get(pairKey(p.site, p.visitorId)) ?? [];
+    const merged = [
+      ...old.map((o) => ({ ...o.ev, from: o.session })),
+      ...p.evs.map((ev) => ({ ...toSessionEvent(ev), ev })),
+    ];
+    merged.sort((a, b) => a.ms - b.ms || (a.eventId < b.eventId ? -1 : 1));
+    const { assigned, touched } = sessionize(p.site, p.visitorId, null, merged);
+    const last = touched.at(-1);
+    if (p.hasNext && last && last.endReason === null) {
+      last.endedMs = last.lastMs + SESSION_TIMEOUT_MS;
+      last.endReason = 'timeout';
+    }
+    merged.forEach((m, i) => {
+      const sid = assigned[i] as string;
+      if ('ev' in m) m.ev.sessionId = sid;
+      else if (m.from !== sid) moves.push({ eventId: m.eventId, from: m.from, to: sid });
+    });
+    const keep = new Set(touched.map((s) => s.id));
+    for (const s of p.window) if (!keep.has(s.id)) deletes.push(s.id);
+    for (const s of touched) upserts.push({ p, s });
+  }
+  await writeSessions(trx, upserts, deletes, moves);
+}
+
+async function loadStoredEvents(
+  trx: Transaction<any>,
+  slow: Pair[],
+): Promise<Map<string, Array<{ ev: SessionEvent; session: string }>>> {
+  const out = new Map<string, Array<{ ev: SessionEvent; session: string }>>();
+  const emailOf = new Map<string, string | null>();
+  const pairOf = new Map<string, string>();
+  const ids: string[] = [];
+  for (const p of slow) {
+    for (const s of p.window) {
+      ids.push(s.id);
+      emailOf.set(s.id, s.email);
+      pairOf.set(s.id, pairKey(p.site, p.visitorId));
+    }
+  }
+  if (ids.length === 0) return out;
+  const { rows } = await sql<{ event_id: string; type: string; ts: Date; session_id: string }>`
+    select event_id, type, ts, session_id from events
+    where session_id = any(${ids}::uuid[])`.execute(trx);
+  for (const r of rows) {
+    // By the session's pair: an erased visitor's events no longer carry its id.
+    const k = pairOf.get(r.session_id) as string;
+    if (!out.has(k)) out.set(k, []);
+    // Every identify in a session is the login of the session's person: its email is the session's.
+    const email = r.type === 'identify' ? (emailOf.get(r.session_id) ?? null) : null;
+    out.get(k)?.push({ ev: { eventId: r.event_id, ms: r.ts.getTime(), type: r.type, email }, session: r.session_id });
+  }
+  return out;
+}
+
+async function writeSessions(
+  trx: Transaction<any>,
+  upserts: Array<{ p: Pair; s: SessionState }>,
+  deletes: string[],
+  moves: Array<{ eventId: string; from: string; to: string }>,
+): Promise<void> {
+  if (deletes.length > 0) await sql`delete from sessions where id = any(${deletes}::uuid[])`.execute(trx);
+  if (moves.length > 0) {
+    await sql`update events e set session_id = u.session_to from ${unnest([
+      ['event_id', 'uuid', moves.map((m) => m.eventId)],
+      ['session_from', 'uuid', moves.map((m) => m.from)],
+      ['session_to', 'uuid', moves.map((m) => m.to)],
+    ])} where e.session_id = u.session_from and e.event_id = u.event_id`.execute(trx);
+  }
+  if (upserts.length === 0) return;
+  upserts.sort((a, b) => (a.s.id < b.s.id ? -1 : 1));
+  await sql`
+    insert into sessions (id, site_id, visitor_id, started_at, last_event_at, ended_at, end_reason, event_count, email_sha256)
+    select * from ${unnest([
+      ['id', 'uuid', upserts.map((x) => x.s.id)],
+      ['site_id', 'text', upserts.map((x) => x.p.site)],
+      ['visitor_id', 'uuid', upserts.map((x) => x.p.visitorId)],
+      ['started_at', 'timestamptz', upserts.map((x) => iso(x.s.startMs))],
+      ['last_event_at', 'timestamptz', upserts.map((x) => iso(x.s.lastMs))],
+      ['ended_at', 'timestamptz', upserts.map((x) => iso(x.s.endedMs))],
+      ['end_reason', 'text', upserts.map((x) => x.s.endReason)],
+      ['event_count', 'int4', upserts.map((x) => x.s.count)],
+      ['email_sha256', 'text', upserts.map((x) => x.s.email)],
+    ])}
+    on conflict (id) do update set started_at = excluded.started_at, last_event_at = excluded.last_event_at,
+      ended_at = excluded.ended_at, end_reason = excluded.end_reason, event_count = excluded.event_count,
+      email_sha256 = excluded.email_sha256`.execute(trx);
+}

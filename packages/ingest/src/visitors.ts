@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { IdentityKind } from '@rt/db';
+import { sql, type Transaction } from 'kysely';
+import { type IdentityKey, identityKeysOf, idKey, KeyUnion } from './identity-keys';
+import { mergeVisitors, type VisitorMerge } from './merge';
+import { type Ev, RetryableConflict } from './model';
+import { iso, unnest } from './unnest';
+
+interface Component {
+  keys: IdentityKey[];
+  existing: Set<string>;
+  evs: Ev[];
+  minMs: number;
+  maxMs: number;
+}
+
+interface Locked {
+  id: string;
+  merged_into: string | null;
+  first_seen_at: Date;
+}
+
+function buildComponents(evs: Ev[]): {
+  components: Map<string, Component>;
+  union: KeyUnion;
+  keyed: Map<string, IdentityKey>;
+} {
+  const union = new KeyUnion();
+  const keyed = new Map<string, IdentityKey>();
+  for (const ev of evs) {
+    const keys = identityKeysOf(ev).map((k) => {
+      const id = idKey(k.kind, k.value);
+      keyed.set(id, k);
+      union.add(id);
+      return id;
+    });
+    for (let i = 1; i < keys.length; i++) union.union(keys[0] as string, keys[i] as string);
+  }
+  const components = new Map<string, Component>();
+  for (const k of union.keys()) {
+    const root = union.find(k);
+    let c = components.get(root);
+    if (!c) {
+      c = { keys: [], existing: new Set(), evs: [], minMs: Infinity, maxMs: -Infinity };
+      components.set(root, c);
+    }
+    c.keys.push(keyed.get(k) as IdentityKey);
+  }
+  for (const ev of evs) {
+    const first = identityKeysOf(ev)[0];
+    if (!first) continue;
+    const c = components.get(union.find(idKey(first.kind, first.value))) as Component;
+    c.evs.push(ev);
+    c.minMs = Math.min(c.minMs, ev.ms);
+    c.maxMs = Math.max(c.maxMs, ev.ms);
+  }
+  return { components, union, keyed };
+}
+
+/**
+ * Resolves each event to a visitor (rt_vid, else email hash, else first-party id; a new visitor
+ * when none is known), links every id seen together to that visitor, and merges visitors an
+ * event shows to be one person. Locks the visitors it touches (in id order) so batches racing
+ * on the same visitor serialize; a stale read becomes a RetryableConflict.
+ */
+export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise<VisitorMerge[]> {
+  const { components, union, keyed } = buildComponents(evs);
+  if (components.size === 0) return [];
+  const all = [...keyed.values()];
+  const { rows: known } = await sql<{ kind: IdentityKind; value: string; visitor_id: string }>`
+    select i.kind, i.value, i.visitor_id from ${unnest([
+      ['kind', 'text', all.map((k) => k.kind)],
+      ['value', 'text', all.map((k) => k.value)],
+    ])} join identities i on i.kind = u.kind and i.value = u.value`.execute(trx);
+  const knownKeys = new Set<string>();
+  for (const r of known) {
+    const k = idKey(r.kind, r.value);
+    knownKeys.add(k);
+    (components.get(union.find(k)) as Component).existing.add(r.visitor_id);
+  }
+
+  const existingIds = [...new Set(known.map((r) => r.visitor_id))].sort();
+  const locked = new Map<string, Locked>();
+  if (existingIds.length > 0) {
+    const { rows } = await sql<Locked>`
+      select id, merged_into, first_seen_at from visitors where id = any(${existingIds}::uuid[])
+      order by id for no key update`.execute(trx);
+    for (const r of rows) locked.set(r.id, r);
+    if (rows.length !== existingIds.length || rows.some((r) => r.merged_into !== null)) {
+      throw new RetryableConflict('identity points to a visitor merged or removed meanwhile');
+    }
+  }
+
+  const merges: VisitorMerge[] = [];
+  const created: Array<{ id: string; first: number; last: number }> = [];
+  const seen: Array<{ id: string; first: number; last: number }> = [];
+  const newIdentities: Array<{ key: IdentityKey; visitor: string; site: string; first: number; last: number }> = [];
+  for (const c of components.values()) {
+    let visitor: string;
+    if (c.existing.size === 0) {
+      visitor = randomUUID();
+      created.push({ id: visitor, first: c.minMs, last: c.maxMs });
+    } else {
+      // The oldest visitor survives a merge: its id is the one most already refer to.
+      const [survivor, ...losers] = [...c.existing]
+        .map((id) => locked.get(id) as Locked)
+        .sort((a, b) => a.first_seen_at.getTime() - b.first_seen_at.getTime() || (a.id < b.id ? -1 : 1));
+      visitor = (survivor as Locked).id;
+      const first = Math.min(c.minMs, ...losers.map((l) => l.first_seen_at.getTime()));
+      seen.push({ id: visitor, first, last: c.maxMs });
+      for (const l of losers) merges.push({ loser: l.id, survivor: visitor });
+    }
+    for (const ev of c.evs) ev.visitorId = visitor;
+    const site = c.evs[0]?.e.site ?? '';
+    for (const key of c.keys) {
+      if (!knownKeys.has(idKey(key.kind, key.value))) {
+        newIdentities.push({ key, visitor, site, first: c.minMs, last: c.maxMs });
+      }
+    }
+  }
+
+  await mergeVisitors(trx, merges);
+  if (created.length > 0) {
+    await sql`insert into visitors (id, first_seen_at, last_seen_at)
+      select id, first_seen_at, last_seen_at from ${unnest([
+        ['id', 'uuid', created.map((v) => v.id)],
+        ['first_seen_at', 'timestamptz', created.map((v) => iso(v.first))],
+        ['last_seen_at', 'timestamptz', created.map((v) => iso(v.last))],
+      ])}`.execute(trx);
+  }
+  if (seen.length > 0) {
+    await sql`update visitors v set first_seen_at = least(v.first_seen_at, u.first_seen_at),
+        last_seen_at = greatest(v.last_seen_at, u.last_seen_at)
+      from ${unnest([
+        ['id', 'uuid', seen.map((v) => v.id)],
+        ['first_seen_at', 'timestamptz', seen.map((v) => iso(v.first))],
+        ['last_seen_at', 'timestamptz', seen.map((v) => iso(v.last))],
+      ])} where v.id = u.id`.execute(trx);
+  }
+  if (newIdentities.length > 0) {
+    newIdentities.sort((a, b) => (idKey(a.key.kind, a.key.value) < idKey(b.key.kind, b.key.value) ? -1 : 1));
+    const { rows } = await sql`
+      insert into identities (kind, value, visitor_id, site_id, first_seen_at, last_seen_at)
+      select * from ${unnest([
+        ['kind', 'text', newIdentities.map((n) => n.key.kind)],
+        ['value', 'text', newIdentities.map((n) => n.key.value)],
+        ['visitor_id', 'uuid', newIdentities.map((n) => n.visitor)],
+        ['site_id', 'text', newIdentities.map((n) => n.site)],
+        ['first_seen_at', 'timestamptz', newIdentities.map((n) => iso(n.first))],
+        ['last_seen_at', 'timestamptz', newIdentities.map((n) => iso(n.last))],
+      ])}
+      order by kind, value
+      on conflict do nothing returning kind`.execute(trx);
+    // Another batch linked one of these ids first: our picture of who is who is stale.
+    if (rows.length !== newIdentities.length) throw new RetryableConflict('identity created concurrently');
+  }
+  return merges;
+}

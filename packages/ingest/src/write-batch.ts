@@ -1,0 +1,92 @@
+import type { Db } from '@rt/db';
+import type { Transaction } from 'kysely';
+import { updateCarts } from './carts';
+import { insertEvents, insertRejected } from './events-table';
+import { upsertInterest } from './interest';
+import { claimEventKeys } from './keys';
+import { type BatchInput, type Ev, keyOf, RetryableConflict } from './model';
+import { insertOrders } from './orders';
+import type { PartitionCache } from './partitions';
+import { upsertProducts } from './products';
+import { assignSessions } from './sessions';
+import { resolveVisitors } from './visitors';
+
+export interface WriteOptions {
+  partitions: PartitionCache;
+  /** Events older than this many days are past retention: not stored (their partition may be gone). */
+  retentionDays?: number;
+  now?: () => number;
+  /** Attempts when a concurrent writer conflicts (deadlock, stale identity). */
+  maxAttempts?: number;
+}
+
+export interface WriteStats {
+  /** Distinct events in the batch. */
+  events: number;
+  /** Events new to the tables (the rest were replays). */
+  inserted: number;
+  duplicates: number;
+  expired: number;
+  rejected: number;
+  merges: number;
+  attempts: number;
+}
+
+const RETRYABLE_PG = new Set(['40P01', '40001', '23505']);
+
+export function isRetryableConflict(err: unknown): boolean {
+  if (err instanceof RetryableConflict) return true;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && RETRYABLE_PG.has(code);
+}
+
+async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: BatchInput) {
+  const fresh = await claimEventKeys(trx, evs);
+  const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
+  const merges = await resolveVisitors(trx, news);
+  const counted = await insertOrders(trx, news);
+  await assignSessions(trx, news);
+  const carts = await updateCarts(trx, news, counted);
+  await upsertInterest(trx, news, carts, counted);
+  await upsertProducts(trx, news, counted);
+  await insertEvents(trx, news);
+  const rejected = await insertRejected(trx, input.rejected);
+  return { inserted: news.length, merges: merges.length, rejected };
+}
+
+/**
+ * Writes one batch (events of several jobs) in one transaction: event keys, visitors and
+ * identities, orders, sessions, carts, interest, products, events, rejected records. Replays
+ * change nothing; a conflict with a concurrent writer rolls back and runs the batch again.
+ */
+export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions): Promise<WriteStats> {
+  const now = opts.now?.() ?? Date.now();
+  const cutoff = now - (opts.retentionDays ?? 400) * 86_400_000;
+  const seen = new Set<string>();
+  const evs: Ev[] = [];
+  let expired = 0;
+  for (const raw of input.events) {
+    const e = { ...raw, event_id: raw.event_id.toLowerCase() };
+    const k = keyOf(e.site, e.event_id);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const ms = Date.parse(e.ts);
+    if (ms < cutoff) expired++;
+    else evs.push({ e, ms, visitorId: null, sessionId: null });
+  }
+  await opts.partitions.ensureFor(evs.map((ev) => ev.ms));
+  const maxAttempts = opts.maxAttempts ?? 6;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await db.transaction().execute((trx) => writeInTransaction(trx, evs, input));
+      return { events: seen.size, duplicates: evs.length - r.inserted, expired, attempts: attempt, ...r };
+    } catch (err) {
+      if (!isRetryableConflict(err) || attempt >= maxAttempts) throw err;
+      for (const ev of evs) {
+        ev.visitorId = null;
+        ev.sessionId = null;
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
