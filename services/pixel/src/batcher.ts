@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { QueuedEvent } from '@rt/events';
+import type { IngestJob, RejectedRecord } from '@rt/queue';
+import type { SpoolRecord } from './spool';
+
+export interface BatcherOptions {
+  maxEvents: number;
+  maxWaitMs: number;
+  /** Rough cap on a job's size, counting rejected payloads. */
+  maxBytes: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Micro-batches the events of many requests into one ingest job (up to maxEvents or maxWaitMs).
+ * A request's events never split across jobs, and each request waits for its job to be durable.
+ */
+export class Batcher {
+  private events: QueuedEvent[] = [];
+  private rejected: RejectedRecord[] = [];
+  private bytes = 0;
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly send: (record: SpoolRecord) => Promise<unknown>,
+    private readonly opts: BatcherOptions,
+  ) {}
+
+  submit(events: QueuedEvent[], rejected: RejectedRecord[]): Promise<void> {
+    if (events.length === 0 && rejected.length === 0) return Promise.resolve();
+    const bytes = events.length * 512 + rejected.reduce((n, r) => n + r.payload.length + 256, 0);
+    if (this.events.length + events.length > this.opts.maxEvents || this.bytes + bytes > this.opts.maxBytes) {
+      this.flush();
+    }
+    this.events.push(...events);
+    this.rejected.push(...rejected);
+    this.bytes += bytes;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.events.length >= this.opts.maxEvents) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
+    return done;
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiters.length === 0) return;
+    // QueuedEvent is the typed view of what the queue schema accepts (it passes unknown keys through).
+    const job: IngestJob = { v: 1, events: this.events as IngestJob['events'], rejected: this.rejected };
+    const waiters = this.waiters;
+    this.events = [];
+    this.rejected = [];
+    this.waiters = [];
+    this.bytes = 0;
+    const p = this.send({ id: `b-${randomUUID()}`, queue: 'events', name: 'ingest', data: job }).then(
+      () => {
+        for (const w of waiters) w.resolve();
+      },
+      (err) => {
+        for (const w of waiters) w.reject(err);
+      },
+    );
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  /** Sends what is pending and waits for every job in flight. */
+  async close(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.inflight]);
+  }
+}

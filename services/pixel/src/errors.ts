@@ -1,0 +1,14 @@
+/** A client error the app answers with its status and a reason; never logged as a failure. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: 400 | 403 | 413 | 503,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const badRequest = (reason: string) => new HttpError(400, reason);
+export const forbidden = (reason: string) => new HttpError(403, reason);
+export const tooLarge = (reason: string) => new HttpError(413, reason);

@@ -1,0 +1,21 @@
+import type { Context } from 'hono';
+import { resolveVisitor, type Visitor } from '../cookies';
+import type { Deps } from '../deps';
+
+export function visitorFor(deps: Deps, c: Context, issuedBefore: boolean, at: Date): Visitor {
+  const visitor = resolveVisitor({
+    cookie: c.req.header('cookie'),
+    gpc: c.req.header('sec-gpc'),
+    issuedBefore,
+    now: at,
+    domain: deps.config.COOKIE_DOMAIN,
+  });
+  for (const cookie of visitor.setCookies) c.header('Set-Cookie', cookie, { append: true });
+  deps.metrics.cookies.inc({ state: visitor.state });
+  return visitor;
+}
+
+/** A bounded site id for records of requests whose site is unknown or absent. */
+export function siteLabel(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, 128) : null;
+}

@@ -1,0 +1,115 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { Db } from '@rt/db';
+import type { Logger } from '@rt/runtime';
+
+export interface SiteInfo {
+  id: string;
+  origins: ReadonlySet<string>;
+}
+
+export interface SiteDirectoryOptions {
+  refreshMs: number;
+  /** Last good copy on disk, so a restart during a Postgres outage still knows the sites. */
+  cacheFile?: string;
+  logger: Logger;
+}
+
+/** An origin as browsers send it: scheme://host[:port], lower-case, no trailing slash. */
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.origin.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sites and their allowed origins, held in memory and refreshed periodically from Postgres; the
+ * request path never waits on the database, and a failed refresh keeps the last good copy.
+ */
+export class SiteDirectory {
+  private sites = new Map<string, SiteInfo>();
+  private allOrigins = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastMissRefresh = 0;
+  private inflight: Promise<boolean> | undefined;
+  loadedAt: Date | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: SiteDirectoryOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (!(await this.refresh())) await this.loadCacheFile();
+    this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get(id: string): SiteInfo | undefined {
+    const site = this.sites.get(id);
+    // A site created a moment ago should work before the next periodic refresh.
+    if (!site && Date.now() - this.lastMissRefresh > 1000) {
+      this.lastMissRefresh = Date.now();
+      void this.refresh();
+    }
+    return site;
+  }
+
+  /** Whether any site allows this origin (CORS preflights do not say which site they are for). */
+  originKnown(origin: string): boolean {
+    return this.allOrigins.has(origin);
+  }
+
+  refresh(): Promise<boolean> {
+    this.inflight ??= this.load().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async load(): Promise<boolean> {
+    try {
+      const rows = await this.db.selectFrom('sites').select(['id', 'allowed_origins']).execute();
+      this.install(rows);
+      this.loadedAt = new Date();
+      if (this.opts.cacheFile) {
+        const tmp = `${this.opts.cacheFile}.tmp`;
+        await writeFile(tmp, JSON.stringify(rows));
+        await rename(tmp, this.opts.cacheFile);
+      }
+      return true;
+    } catch (err) {
+      this.opts.logger.warn({ err: String(err) }, 'sites refresh failed; serving the last good copy');
+      return false;
+    }
+  }
+
+  private async loadCacheFile(): Promise<void> {
+    if (!this.opts.cacheFile) return;
+    try {
+      this.install(JSON.parse(await readFile(this.opts.cacheFile, 'utf8')));
+      this.opts.logger.warn('sites loaded from the on-disk copy');
+    } catch {
+      this.opts.logger.warn('no sites known yet: Postgres unreachable and no on-disk copy');
+    }
+  }
+
+  private install(rows: Array<{ id: string; allowed_origins: string[] }>): void {
+    const sites = new Map<string, SiteInfo>();
+    const all = new Set<string>();
+    for (const row of rows) {
+      const origins = new Set(row.allowed_origins.map(normalizeOrigin).filter((o): o is string => o !== null));
+      sites.set(row.id, { id: row.id, origins });
+      for (const o of origins) all.add(o);
+    }
+    this.sites = sites;
+    this.allOrigins = all;
+  }
+}
