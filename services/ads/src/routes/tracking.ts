@@ -7,7 +7,7 @@ import { BadRequestError, SignatureError } from '../errors';
 import { type SignedKind, verifyQuery } from '../signing';
 
 /** The transparent 1x1 GIF (43 bytes). */
-export const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 export const CLICK_DEDUP_SECONDS = 10;
 
 const reason = z.enum(['in_cart', 'viewed', 'popular']);
