@@ -1,0 +1,1 @@
+export { ATTRIBUTION_WINDOWS, type AttributableOrder, attributeOrders } from './attribute';

@@ -1,0 +1,142 @@
+import { attributeOrders } from '@rt/attribution';
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app';
+import { createDeps } from './deps';
+import { type AdsServer, startAds } from './server';
+import {
+  type AdJson,
+  addToCart,
+  HOUR,
+  purchase,
+  refresh,
+  SHOP,
+  seedMerchant,
+  seedPartner,
+  seedProduct,
+  seedVisitor,
+  testConfig,
+  view,
+} from './testing/fixtures';
+
+/** The whole path over real HTTP, with Redis hot state and with Postgres alone (REDIS_URL unset). */
+describe.each([
+  ['redis', true],
+  ['postgres only', false],
+] as const)('with %s', (_name, redis) => {
+  let env: TestEnv;
+  let server: AdsServer;
+  beforeAll(async () => {
+    env = await createTestEnv();
+    await seedMerchant(env.db, 'shop');
+    await seedPartner(env.db, 'news');
+    for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
+    server = await startAds(testConfig(env, { redis }), { redisPrefix: env.namespace });
+    expect(server.deps.redis === null).toBe(!redis);
+  });
+  afterAll(async () => {
+    await server.close();
+    await env.close();
+  });
+
+  const ad = async (cookie: string, n = 2) => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/ad?partner=news&slot=s&n=${n}`, {
+      headers: { cookie },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as AdJson;
+  };
+  const local = (url: string) => url.replace('http://ads.test', `http://127.0.0.1:${server.port}`);
+  const first = async (cookie: string) => {
+    const p = (await ad(cookie)).products[0];
+    return p && `${p.id}:${p.reason}`;
+  };
+
+  it('an add_to_cart or purchase changes the next ad within one second', async () => {
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'P4', HOUR);
+    expect(await first(v.cookie)).toBe('P4:viewed');
+    await addToCart(env.db, v.id, 'shop', 'P5');
+    let t = performance.now();
+    await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 20 }).toBe('P5:in_cart');
+    expect(performance.now() - t).toBeLessThan(1000);
+    await purchase(env.db, v.id, 'shop', 'P5');
+    t = performance.now();
+    await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 20 }).toBe('P4:viewed');
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+
+  it('caps, records and redirects, and the purchase after the click is attributed', async () => {
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'P6', HOUR);
+    let last: AdJson | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await ad(v.cookie, 1);
+      expect(last.products[0]?.id).toBe('P6');
+      expect((await fetch(local(last.impression_url))).status).toBe(200);
+    }
+    if (redis) {
+      const keys = await env.redis.keys(`${env.namespace}:ads:shown:${v.id}`);
+      expect(keys).toHaveLength(1);
+    }
+    expect((await ad(v.cookie, 1)).products[0]?.reason).toBe('popular');
+    const click = await fetch(local(last!.products[0]!.click_url), { redirect: 'manual' });
+    expect(click.status).toBe(302);
+    expect(click.headers.get('location')).toBe(`${SHOP}/p/P6`);
+    const order = {
+      site_id: 'shop',
+      transaction_id: `T-${v.id}`,
+      visitor_id: v.id,
+      ts: new Date(Date.now() + 1000),
+      items: [{ id: 'P6', price: 20, quantity: 1 }],
+      value: 20,
+      currency: 'EUR',
+    };
+    expect(await attributeOrders(env.db, [order])).toBe(1);
+    const conv = await env.db
+      .selectFrom('conversions')
+      .selectAll()
+      .where('transaction_id', '=', order.transaction_id)
+      .execute();
+    expect(conv[0]).toMatchObject({ ad_id: last!.ad_id, touch: 'click', partner_id: 'news', product_id: 'P6' });
+  });
+});
+
+describe('Redis down', () => {
+  it('keeps deciding, with the frequency caps counted in Postgres', async () => {
+    const env = await createTestEnv();
+    await seedMerchant(env.db, 'shop');
+    await seedPartner(env.db, 'news');
+    await seedProduct(env.db, 'shop', 'A', { views: 5 });
+    await seedProduct(env.db, 'shop', 'B');
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    dead.on('error', () => {});
+    const deps = createDeps(testConfig(env), { db: env.db, redis: dead, redisPrefix: env.namespace });
+    await refresh(deps);
+    const app = createApp(deps);
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'B');
+    for (let i = 0; i < 3; i++) {
+      const a = (await (
+        await app.request('/v1/ad?partner=news&n=1', { headers: { cookie: v.cookie } })
+      ).json()) as AdJson;
+      expect(a.products[0]?.id).toBe('B');
+      expect((await app.request(new URL(a.impression_url).pathname + new URL(a.impression_url).search)).status).toBe(
+        200,
+      );
+    }
+    const a = (await (
+      await app.request('/v1/ad?partner=news&n=1', { headers: { cookie: v.cookie } })
+    ).json()) as AdJson;
+    expect(a.visitor).toBe('known');
+    expect(a.products[0]).toMatchObject({ id: 'A', reason: 'popular' });
+    expect((await app.request('/readyz')).status).toBe(503);
+    dead.disconnect();
+    await env.close();
+  });
+});

@@ -1,0 +1,28 @@
+import { mountOps } from '@rt/runtime';
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import type { Deps } from './deps';
+import { statusOf } from './errors';
+import { adRoutes } from './routes/ad';
+import { tagRoutes } from './routes/tag';
+import { trackingRoutes } from './routes/tracking';
+
+export function createApp(deps: Deps): Hono {
+  const app = new Hono();
+  app.onError((err, c) => {
+    const status = statusOf(err);
+    if (status === 500) deps.logger.error({ err, path: c.req.path }, 'request failed');
+    c.header('cache-control', 'no-store');
+    return c.json({ error: status === 500 ? 'internal error' : err.message }, status);
+  });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  mountOps(app, deps.registry, async () => {
+    await sql`select 1`.execute(deps.db);
+    if (deps.redis) await deps.redis.ping();
+    return true;
+  });
+  app.route('/', tagRoutes(deps));
+  app.route('/v1/ad', adRoutes(deps));
+  app.route('/v1', trackingRoutes(deps));
+  return app;
+}

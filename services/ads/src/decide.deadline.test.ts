@@ -1,0 +1,89 @@
+import { createDb } from '@rt/db';
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app';
+import { createDeps } from './deps';
+import { type AdsServer, startAds } from './server';
+import {
+  type AdJson,
+  addToCart,
+  seedMerchant,
+  seedPartner,
+  seedProduct,
+  seedVisitor,
+  testConfig,
+} from './testing/fixtures';
+import { type SlowProxy, slowProxy } from './testing/slow-proxy';
+
+let env: TestEnv;
+let proxy: SlowProxy;
+let server: AdsServer;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  await seedMerchant(env.db, 'shop');
+  await seedPartner(env.db, 'news');
+  for (let i = 1; i <= 4; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
+  await seedProduct(env.db, 'shop', 'CART');
+  proxy = await slowProxy(env.databaseUrl, 0);
+  // The service's own database connection goes through the proxy; caches load while it is fast.
+  server = await startAds(
+    { ...testConfig(env, { redis: false }), DATABASE_URL: proxy.url },
+    { redisPrefix: env.namespace },
+  );
+});
+afterAll(async () => {
+  await server.close();
+  await proxy.close();
+  await env.close();
+});
+
+const base = () => `http://127.0.0.1:${server.port}`;
+async function fallbacks(): Promise<number> {
+  const text = await (await fetch(`${base()}/metrics`)).text();
+  return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
+}
+
+describe('the 50 ms deadline', () => {
+  it('answers popular products from memory, on time, when the database is slow, and counts it', async () => {
+    const v = await seedVisitor(env.db);
+    await addToCart(env.db, v.id, 'shop', 'CART');
+    const ask = async () => {
+      const started = performance.now();
+      const res = await fetch(`${base()}/v1/ad?partner=news&n=2`, { headers: { cookie: v.cookie } });
+      return { ms: performance.now() - started, body: (await res.json()) as AdJson, status: res.status };
+    };
+    const fast = await ask();
+    expect(fast.body.products[0]).toMatchObject({ id: 'CART', reason: 'in_cart' });
+    const before = await fallbacks();
+
+    proxy.delayMs = 300;
+    const slow = await ask();
+    expect(slow.status).toBe(200);
+    expect(slow.ms).toBeLessThan(200);
+    expect(slow.body.visitor).toBe('anonymous');
+    expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
+    expect(await fallbacks()).toBe(before + 1);
+
+    proxy.delayMs = 0;
+    // Connections still busy with the slow statements finish; the next decisions are personal again.
+    await expect
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 3000, interval: 50 })
+      .toBe('in_cart');
+  });
+
+  it('answers from memory when the database fails outright', async () => {
+    const broken = createDb('postgres://nobody:wrong@127.0.0.1:1/none', { max: 1 });
+    const deps = createDeps(testConfig(env, { redis: false }), {
+      db: broken,
+      popular: server.deps.popular,
+      directory: server.deps.directory,
+    });
+    const res = await createApp(deps).request('/v1/ad?partner=news&n=1', {
+      headers: { cookie: 'rt_vid=aaaaaaaaaaaaaaaaaaaaaa' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as AdJson).products[0]?.reason).toBe('popular');
+    await broken.destroy();
+  });
+});

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps';
+import { type Identity, loadHistory, loadShown } from './history';
+import { type Ranked, rank } from './rank';
+
+export interface Decision {
+  adId: string;
+  visitor: 'known' | 'anonymous';
+  visitorId: string | null;
+  products: Ranked[];
+}
+
+export interface AdRequest {
+  n: number;
+  /** null when the visitor opted out (rt_optout, Sec-GPC): no identity is read at all. */
+  identity: Identity | null;
+}
+
+export const newAdId = () => `ad_${randomBytes(12).toString('base64url')}`;
+
+function popularOnly(deps: Deps, n: number): Decision {
+  const products = rank({
+    history: { cart: [], viewed: [] },
+    shown: new Map(),
+    cap: deps.frequencyCap,
+    n,
+    popular: deps.popular.products(),
+    allowed: (site, url) => deps.directory.productUrlAllowed(site, url),
+  });
+  return { adId: newAdId(), visitor: 'anonymous', visitorId: null, products };
+}
+
+function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
+  for (const l of lists) yield* l;
+}
+
+async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
+  const who = req.identity;
+  if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
+  const history = await loadHistory(deps.db, who, { withShown: !deps.caps });
+  const visitorId = history.visitorId;
+  if (!visitorId) return popularOnly(deps, req.n);
+  const shown =
+    history.shown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId));
+  // Popular fill: first the merchants this visitor engaged with, then everyone's.
+  const engaged = new Set([...history.cart, ...history.viewed].map((e) => e.site));
+  const popular = engaged.size
+    ? chain(deps.popular.products(engaged), deps.popular.products())
+    : deps.popular.products();
+  const products = rank({
+    history,
+    shown,
+    cap: deps.frequencyCap,
+    n: req.n,
+    popular,
+    allowed: (site, url) => deps.directory.productUrlAllowed(site, url),
+  });
+  return { adId: newAdId(), visitor: 'known', visitorId, products };
+}
+
+/**
+ * Decides within deps.deadlineMs: when the database is too slow (or fails), the answer is the
+ * popular products from memory, on time, and the fallback is counted.
+ */
+export async function decide(deps: Deps, req: AdRequest): Promise<Decision> {
+  const end = deps.metrics.decisionSeconds.startTimer();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), deps.deadlineMs);
+  });
+  try {
+    const result = await Promise.race([personalized(deps, req), late]);
+    if (result !== 'late') return result;
+    deps.metrics.deadlineFallbacks.inc();
+  } catch (err) {
+    deps.logger.warn({ err }, 'decision failed, answering popular products');
+    deps.metrics.decisionErrors.inc();
+  } finally {
+    clearTimeout(timer);
+    end();
+  }
+  return popularOnly(deps, req.n);
+}

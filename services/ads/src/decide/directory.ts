@@ -1,0 +1,77 @@
+import type { Db } from '@rt/db';
+
+export interface PartnerInfo {
+  id: string;
+  allowedOrigins: Set<string>;
+}
+
+/** The origin (scheme://host[:port]) of an http(s) URL, or null for anything else. */
+export function httpOrigin(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Partners and merchants' allowed origins, held in memory and reloaded every few seconds (both
+ * tables are small). A partner missing from memory is looked up once, so one added a moment ago
+ * is served at once; unknown ids are remembered briefly so they cannot hammer the database.
+ */
+export class Directory {
+  private partners = new Map<string, PartnerInfo>();
+  private sites = new Map<string, Set<string>>();
+  private misses = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async refresh(): Promise<void> {
+    const [partners, sites] = await Promise.all([
+      this.db.selectFrom('partners').select(['id', 'allowed_origins']).execute(),
+      this.db.selectFrom('sites').select(['id', 'allowed_origins']).execute(),
+    ]);
+    this.partners = new Map(partners.map((p) => [p.id, toPartner(p)]));
+    this.sites = new Map(sites.map((s) => [s.id, originSet(s.allowed_origins)]));
+    this.misses.clear();
+  }
+
+  async partner(id: string): Promise<PartnerInfo | null> {
+    const known = this.partners.get(id);
+    if (known) return known;
+    const missedAt = this.misses.get(id);
+    if (missedAt !== undefined && this.now() - missedAt < 2000) return null;
+    const row = await this.db
+      .selectFrom('partners')
+      .select(['id', 'allowed_origins'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) {
+      if (this.misses.size > 10_000) this.misses.clear();
+      this.misses.set(id, this.now());
+      return null;
+    }
+    const partner = toPartner(row);
+    this.partners.set(id, partner);
+    return partner;
+  }
+
+  /** Whether a product URL may be shown and redirected to: http(s) on one of its merchant's origins. */
+  productUrlAllowed(siteId: string, url: string | null): boolean {
+    const origin = httpOrigin(url);
+    return origin !== null && (this.sites.get(siteId)?.has(origin) ?? false);
+  }
+}
+
+function originSet(origins: string[]): Set<string> {
+  return new Set(origins.map((o) => httpOrigin(o)).filter((o): o is string => o !== null));
+}
+
+function toPartner(row: { id: string; allowed_origins: string[] }): PartnerInfo {
+  return { id: row.id, allowedOrigins: originSet(row.allowed_origins) };
+}

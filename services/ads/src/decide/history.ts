@@ -1,0 +1,117 @@
+import type { Db } from '@rt/db';
+import { sql } from 'kysely';
+
+/** A product the visitor engaged with, with what the catalog knows of it. */
+export interface Engagement {
+  site: string;
+  id: string;
+  name: string | null;
+  price: string | null;
+  currency: string | null;
+  url: string | null;
+  image: string | null;
+  /** Last view, or when it entered the cart (cart rows). */
+  at: string;
+  purchased_at: string | null;
+}
+
+export interface History {
+  /** The canonical visitor (merged_into followed), or null when the identity is unknown. */
+  visitorId: string | null;
+  cart: Engagement[];
+  viewed: Engagement[];
+  /** Impressions per `site\u001fproduct` within the cap window; null when not asked for. */
+  shown: Map<string, number> | null;
+}
+
+export interface Identity {
+  rtVid: string | null;
+  emailSha256: string | null;
+}
+
+export const LOOKBACK = '30 days';
+export const CAP_WINDOW = '24 hours';
+const MAX_ROWS = 100;
+
+const productFields = sql`'site', p.site_id, 'id', p.id, 'name', p.name, 'price', p.price, 'currency', p.currency,
+  'url', p.url, 'image', p.image`;
+
+/**
+ * Resolves the visitor and reads their recent history in ONE statement (one round trip per
+ * decision): the identity by primary key (the rt_vid cookie, else the email hash), merged_into
+ * followed to the canonical visitor and back to every visitor merged into it, then the cart
+ * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
+ * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_visitor_idx).
+ */
+export async function loadHistory(db: Db, who: Identity, opts: { withShown: boolean }): Promise<History> {
+  const shown = opts.withShown
+    ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
+        select m.site_id || chr(31) || m.product_id as k, count(*) as n from impressions m
+        where m.visitor_id in (select id from family) and m.shown_at > now() - ${CAP_WINDOW}::interval
+        group by 1) s)`
+    : sql`null`;
+  const { rows } = await sql<{
+    visitor_id: string | null;
+    cart: Engagement[] | null;
+    viewed: Engagement[] | null;
+    shown: Record<string, number> | null;
+  }>`
+    with recursive ident as (
+      select visitor_id from identities
+      where (kind = 'rt_vid' and value = ${who.rtVid}) or (kind = 'email_sha256' and value = ${who.emailSha256})
+      order by (kind = 'rt_vid') desc limit 1
+    ),
+    up(id, depth) as (
+      select visitor_id, 0 from ident
+      union all
+      select v.merged_into, up.depth + 1 from up join visitors v on v.id = up.id
+      where v.merged_into is not null and up.depth < 8
+    ),
+    root as (select id from up order by depth desc limit 1),
+    family(id, depth) as (
+      select id, 0 from root
+      union all
+      select v.id, f.depth + 1 from family f join visitors v on v.merged_into = f.id where f.depth < 8
+    )
+    select
+      (select id from root) as visitor_id,
+      (select json_agg(x) from (
+        select json_build_object(${productFields}, 'at', greatest(c.added_at, c.updated_at),
+          'purchased_at', (select max(i.purchased_at) from interest i
+            where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)) as x
+        from carts c join products p on p.site_id = c.site_id and p.id = c.product_id
+        where c.visitor_id in (select id from family) and c.updated_at > now() - ${LOOKBACK}::interval
+        order by c.updated_at desc limit ${MAX_ROWS}) cs) as cart,
+      (select json_agg(x) from (
+        select json_build_object(${productFields},
+          'at', case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end,
+          'in_cart', i.in_cart,
+          'purchased_at', i.purchased_at) as x
+        from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
+        where i.visitor_id in (select id from family)
+          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${LOOKBACK}::interval
+        order by greatest(i.last_viewed_at, i.carted_at) desc limit ${MAX_ROWS}) vs) as viewed,
+      ${shown} as shown
+  `.execute(db);
+  const row = rows[0];
+  const viewed = (row?.viewed ?? []) as (Engagement & { in_cart: boolean })[];
+  return {
+    visitorId: row?.visitor_id ?? null,
+    // interest.in_cart also marks a cart, for a cart the carts table does not (yet) hold.
+    cart: [...(row?.cart ?? []), ...viewed.filter((v) => v.in_cart)],
+    viewed: viewed.filter((v) => !v.in_cart),
+    shown: row?.shown ? new Map(Object.entries(row.shown).map(([k, n]) => [k, Number(n)])) : null,
+  };
+}
+
+/** Impressions per product for one visitor within the cap window: the Postgres truth behind Redis. */
+export async function loadShown(db: Db, visitorId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('impressions')
+    .select(['site_id', 'product_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('visitor_id', '=', visitorId)
+    .where('shown_at', '>', sql<Date>`now() - ${CAP_WINDOW}::interval`)
+    .groupBy(['site_id', 'product_id'])
+    .execute();
+  return new Map(rows.map((r) => [`${r.site_id}\u001f${r.product_id}`, Number(r.n)]));
+}

@@ -1,0 +1,90 @@
+import { type Config, loadOrCreateSecret } from '@rt/config';
+import { createDb, type Db } from '@rt/db';
+import { createLogger, type Logger, type Registry } from '@rt/runtime';
+import { Redis } from 'ioredis';
+import { RedisCaps } from './decide/caps';
+import { Directory } from './decide/directory';
+import { PopularCache } from './decide/popular';
+import { type AdsMetrics, createMetrics } from './metrics';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  /** Hot state (frequency caps); null runs on Postgres alone. */
+  redis: Redis | null;
+  redisPrefix: string;
+  secret: string;
+  logger: Logger;
+  registry: Registry;
+  metrics: AdsMetrics;
+  now: () => number;
+  popular: PopularCache;
+  directory: Directory;
+  caps: RedisCaps | null;
+  /** A decision not finished by then is answered with popular products from memory. */
+  deadlineMs: number;
+  /** Impressions per product per visitor per 24 h. */
+  frequencyCap: number;
+  /** How often the popular products and directory are reloaded. */
+  refreshMs: number;
+  /** Closes what these deps created (not what was passed in as an override). */
+  close(): Promise<void>;
+}
+
+export type DepsOverrides = Partial<Omit<Deps, 'close'>>;
+
+export class MissingDatabaseError extends Error {
+  override name = 'MissingDatabaseError';
+}
+
+export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const closers: Array<() => Promise<unknown>> = [];
+  let db = overrides.db;
+  if (!db) {
+    if (!config.DATABASE_URL) throw new MissingDatabaseError('DATABASE_URL is required to run the ads service alone');
+    // A statement stuck behind a slow database must not hold a connection long after its deadline.
+    const created = createDb(config.DATABASE_URL, { max: 10, statementTimeoutMs: 2000, applicationName: 'rt-ads' });
+    closers.push(() => created.destroy());
+    db = created;
+  }
+  let redis = overrides.redis;
+  if (redis === undefined) {
+    redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 20, connectTimeout: 2000 })
+      : null;
+    if (redis) {
+      const created = redis;
+      created.on('error', () => {}); // failed commands fall back to Postgres; /readyz reports it
+      closers.unshift(() => created.quit().catch(() => created.disconnect()));
+    }
+  }
+  const now = overrides.now ?? Date.now;
+  const redisPrefix = overrides.redisPrefix ?? 'rt';
+  const { registry, metrics } = overrides.registry
+    ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
+    : createMetrics();
+  return {
+    config,
+    db,
+    redis,
+    redisPrefix,
+    secret: overrides.secret ?? loadOrCreateSecret(config),
+    logger: overrides.logger ?? createLogger('ads', config.LOG_LEVEL),
+    registry,
+    metrics,
+    now,
+    popular: overrides.popular ?? new PopularCache(db, { now }),
+    directory: overrides.directory ?? new Directory(db, now),
+    caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
+    deadlineMs: overrides.deadlineMs ?? 50,
+    frequencyCap: overrides.frequencyCap ?? 3,
+    refreshMs: overrides.refreshMs ?? 3000,
+    async close() {
+      for (const c of closers) await c().catch(() => {});
+    },
+  };
+}
+
+/** How browsers reach this service (signed URLs, the tag's iframe). */
+export const publicAdsUrl = (config: Config) => config.PUBLIC_ADS_URL ?? 'http://localhost:8082';
+export const publicPixelUrl = (config: Config) => config.PUBLIC_PIXEL_URL ?? 'http://localhost:8080';

@@ -1,0 +1,59 @@
+import { Counter, createRegistry, Histogram, type Registry } from '@rt/runtime';
+
+export interface AdsMetrics {
+  decisions: Counter<'format' | 'visitor'>;
+  deadlineFallbacks: Counter;
+  decisionErrors: Counter;
+  decisionSeconds: Histogram;
+  impressions: Counter;
+  clicks: Counter<'result'>;
+  badSignatures: Counter<'kind'>;
+}
+
+export function createMetrics(registry: Registry = createRegistry('ads')): { registry: Registry; metrics: AdsMetrics } {
+  const registers = [registry];
+  return {
+    registry,
+    metrics: {
+      decisions: new Counter({
+        name: 'ads_decisions_total',
+        help: 'Ad decisions answered, by format and whether the visitor was known',
+        labelNames: ['format', 'visitor'],
+        registers,
+      }),
+      deadlineFallbacks: new Counter({
+        name: 'ads_deadline_fallbacks_total',
+        help: 'Decisions that missed the deadline and were answered with popular products from memory',
+        registers,
+      }),
+      decisionErrors: new Counter({
+        name: 'ads_decision_errors_total',
+        help: 'Decisions that failed (database error) and were answered with popular products from memory',
+        registers,
+      }),
+      decisionSeconds: new Histogram({
+        name: 'ads_decision_duration_seconds',
+        help: 'Time to decide which products to show',
+        buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+        registers,
+      }),
+      impressions: new Counter({
+        name: 'ads_impressions_total',
+        help: 'Ads whose impression beacon was recorded (first time per ad)',
+        registers,
+      }),
+      clicks: new Counter({
+        name: 'ads_clicks_total',
+        help: 'Clicks, by result (recorded, duplicate)',
+        labelNames: ['result'],
+        registers,
+      }),
+      badSignatures: new Counter({
+        name: 'ads_bad_signatures_total',
+        help: 'Click and impression URLs refused for a bad or expired signature',
+        labelNames: ['kind'],
+        registers,
+      }),
+    },
+  };
+}

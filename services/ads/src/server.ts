@@ -1,0 +1,49 @@
+import type { Config } from '@rt/config';
+import { listen } from '@rt/runtime';
+import { createApp } from './app';
+import { createDeps, type Deps, type DepsOverrides } from './deps';
+
+export interface AdsServer {
+  port: number;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/** Loads the popular products and directory, then keeps them fresh in the background. */
+export async function warmCaches(deps: Deps): Promise<() => void> {
+  const refresh = async () => {
+    await Promise.all([deps.popular.refresh(), deps.directory.refresh()]);
+  };
+  // A database that is down at start must not keep the service from answering (popular: empty).
+  await Promise.race([refresh(), new Promise((r) => setTimeout(r, 5000).unref())]).catch((err) =>
+    deps.logger.warn({ err }, 'initial cache load failed'),
+  );
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    refresh()
+      .catch((err) => deps.logger.warn({ err }, 'cache refresh failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.refreshMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function startAds(config: Config, overrides: DepsOverrides = {}): Promise<AdsServer> {
+  const deps = createDeps(config, overrides);
+  const stopRefresh = await warmCaches(deps);
+  const http = await listen(createApp(deps), config.ADS_PORT);
+  deps.logger.info({ port: http.port }, 'ads listening');
+  return {
+    port: http.port,
+    deps,
+    async close() {
+      await http.close();
+      stopRefresh();
+      await deps.close();
+    },
+  };
+}
