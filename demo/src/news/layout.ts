@@ -11,11 +11,12 @@ header .brand{font-size:30px;font-weight:700;letter-spacing:-.5px;color:#111;mar
 header form{display:inline;margin:0}
 nav,.meta,.ad-label,footer,button,input{font-family:system-ui,-apple-system,"Segoe UI",sans-serif}
 .meta{color:#777;font-size:14px}
-.top-ad{display:flex;justify-content:center;padding:14px 0;border-bottom:1px solid #e6e2d9}
+.top-ad{display:flex;justify-content:center;padding:8px 0 0;border-bottom:1px solid #e6e2d9}
 .layout{max-width:1100px;margin:0 auto;padding:24px 20px;display:grid;grid-template-columns:minmax(0,1fr) 300px;gap:40px}
 @media (max-width:820px){.layout{grid-template-columns:1fr}}
-.ad{max-width:100%;overflow:hidden;background:#f0ede6;position:relative}
-.ad-label{position:absolute;top:2px;right:6px;font-size:10px;color:#999;text-transform:uppercase;letter-spacing:.5px}
+.ad-slot{max-width:100%;margin-bottom:20px}
+.ad{max-width:100%;overflow:hidden;background:#f0ede6}
+.ad-label{display:block;font-size:10px;line-height:16px;color:#999;text-transform:uppercase;letter-spacing:.5px}
 .ad iframe{border:0;display:block}
 article h1{font-size:36px;line-height:1.2;margin:6px 0 10px}
 .dek{font-size:21px;color:#555;margin:0 0 12px}

@@ -20,8 +20,8 @@ export const sidebar: AdSlot = { name: 'sidebar', size: '300x250' };
 export function partnerTag(adsUrl: string, slot: AdSlot, emailSha256?: string): Html {
   const [width, height] = slot.size.split('x');
   const hash = emailSha256 ? html` data-email-sha256="${emailSha256}"` : '';
-  return html`<div class="ad ad-${slot.name}" style="width:${width}px;min-height:${height}px">
-<span class="ad-label">Advertisement</span>
+  return html`<div class="ad-slot"><span class="ad-label">Advertisement</span>
+<div class="ad ad-${slot.name}" style="width:${width}px;height:${height}px">
 <script async src="${adsUrl}/ad.js" data-partner="${NEWS_PARTNER_ID}" data-slot="${slot.name}" data-size="${slot.size}"${hash}></script>
-</div>`;
+</div></div>`;
 }

@@ -15,11 +15,11 @@ h1{font-size:28px;margin:0 0 16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:18px}
 .card{background:#fff;border:1px solid #e3e3e8;border-radius:12px;overflow:hidden;display:block;color:inherit}
 .card:hover{text-decoration:none;box-shadow:0 4px 16px rgba(0,0,0,.08)}
-.card img{width:100%;display:block;aspect-ratio:4/3}
+.card img{width:100%;height:auto;display:block}
 .card .info{padding:12px 14px}.card .name{font-weight:600}
 .price{font-weight:700;color:#1d1d1f}.muted{color:#777;font-size:14px}
 .product{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:32px;background:#fff;border:1px solid #e3e3e8;border-radius:12px;padding:24px}
-.product img{width:100%;border-radius:8px}
+.product img{width:100%;height:auto;border-radius:8px}
 @media (max-width:700px){.product{grid-template-columns:1fr}}
 button,.button{background:#0b5cad;color:#fff;border:0;border-radius:8px;padding:10px 18px;font:inherit;font-weight:600;cursor:pointer;display:inline-block}
 button.link{background:none;color:#0b5cad;padding:0;font-weight:400}
@@ -28,7 +28,8 @@ input,select{font:inherit;padding:8px 10px;border:1px solid #c9c9d1;border-radiu
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e3e3e8;border-radius:12px}
 td,th{padding:10px 12px;border-bottom:1px solid #eee;text-align:left;vertical-align:middle}
 td.num,th.num{text-align:right}
-td img{width:64px;border-radius:6px;display:block}
+td img{width:64px;height:auto;border-radius:6px;display:block}
+td:first-child{width:88px}
 .total{font-size:20px;text-align:right;margin:16px 0}
 .panel{background:#fff;border:1px solid #e3e3e8;border-radius:12px;padding:24px;max-width:520px}
 .error{background:#fdecea;color:#8a1c12;border-radius:8px;padding:10px 14px;margin-bottom:14px}
