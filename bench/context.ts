@@ -1,5 +1,12 @@
-import { freePort, postgresAnswers, redisAnswers, type Started, startEmbeddedPostgres, startRedisServer } from '@rt/dev-servers';
 import { createDb, ensureEventPartitions, migrateToLatest } from '@rt/db';
+import {
+  freePort,
+  postgresAnswers,
+  redisAnswers,
+  type Started,
+  startEmbeddedPostgres,
+  startRedisServer,
+} from '@rt/dev-servers';
 import pg from 'pg';
 
 export interface BenchResult {

@@ -11,7 +11,9 @@ if (!existsSync(CHROMIUM)) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit', env, shell: '/bin/bash' });
   } else {
-    console.error(`[rt] ${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for the browser tests`);
+    console.error(
+      `[rt] ${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for the browser tests`,
+    );
     process.exit(1);
   }
 }

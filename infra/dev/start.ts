@@ -1,9 +1,10 @@
 // `npm start`: the whole platform in one process for development. Production runs each
 // service's own main.ts (see docs/operations.md).
+
+import { startAds } from '@rt/ads';
 import { ConfigError, loadConfig } from '@rt/config';
 import { createDb, migrateToLatest } from '@rt/db';
 import { seedDemo, startDemo } from '@rt/demo';
-import { startAds } from '@rt/ads';
 import { startIngester } from '@rt/ingester';
 import { startPixel } from '@rt/pixel';
 import { createLogger, Shutdown } from '@rt/runtime';

@@ -30,7 +30,7 @@ export function printWelcome(config: Config, ports: Ports, database: { url: stri
     `  3. Back on the shop, check out; reload the news page: that product is gone from the ads.`,
     '',
     'Chromium blocks third-party cookies by default, so step 2 needs a profile that allows them:',
-    "  mkdir -p /tmp/rt-demo/Default && echo '{\"profile\":{\"cookie_controls_mode\":0}}' > /tmp/rt-demo/Default/Preferences",
+    '  mkdir -p /tmp/rt-demo/Default && echo \'{"profile":{"cookie_controls_mode":0}}\' > /tmp/rt-demo/Default/Preferences',
     '  chromium --user-data-dir=/tmp/rt-demo',
     'or log in with the same email on both sites (identity by login hash). Ctrl-C stops everything.',
     '',

