@@ -3,7 +3,7 @@ export { type Article, articles } from './news/articles';
 export { type AdSlot, leaderboard, NEWS_PARTNER_ID, partnerTag, sidebar } from './news/partner-tag';
 export { newsOrigin, shopOrigin } from './origins';
 export { type SeedResult, seedDemo } from './seed';
-export { type DemoOverrides, type DemoServer, startDemo } from './server';
+export { DemoListenError, type DemoOverrides, type DemoServer, startDemo } from './server';
 export { createShopApp, type ShopAppDeps } from './shop/app';
 export { catalog, type FeedItem, type Product, productFeed, productImageUrl, productUrl } from './shop/catalog';
 export { SHOP_SITE_ID } from './shop/context';

@@ -1,7 +1,9 @@
 import { loadConfig } from '@rt/config';
-import { createLogger } from '@rt/runtime';
+import { createLogger, listen } from '@rt/runtime';
+import { freePort } from '@rt/testkit';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, startDemo } from './server';
+import { DemoListenError, type DemoServer, startDemo } from './server';
 
 let demo: DemoServer;
 beforeAll(async () => {
@@ -24,6 +26,21 @@ describe('startDemo', () => {
     expect(await news.text()).toContain('src="http://localhost:8082/ad.js"');
     expect((await fetch(`${demo.shopUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${demo.newsUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('names the variable to change when a port is taken, and leaves nothing listening', async () => {
+    const taken = loadConfig({ DEMO_SHOP_PORT: String(demo.shopPort), DEMO_NEWS_PORT: '0' });
+    await expect(startDemo(taken, { logger: createLogger('demo-test', 'silent') })).rejects.toThrow(
+      new DemoListenError(`port ${demo.shopPort} is in use: set DEMO_SHOP_PORT to a free port`),
+    );
+    const shopPort = await freePort();
+    const newsTaken = loadConfig({ DEMO_SHOP_PORT: String(shopPort), DEMO_NEWS_PORT: String(demo.newsPort) });
+    await expect(startDemo(newsTaken, { logger: createLogger('demo-test', 'silent') })).rejects.toThrow(
+      /DEMO_NEWS_PORT/,
+    );
+    // The shop, started first, was closed again: its port is free.
+    const again = await listen(new Hono(), shopPort, '127.0.0.1');
+    await again.close();
   });
 
   it('does not serve the news site on the shop host or the other way round', async () => {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { Config } from '@rt/config';
-import { createLogger, createRegistry, type Logger, listen, type Registry } from '@rt/runtime';
+import { createLogger, createRegistry, type Listening, type Logger, listen, type Registry } from '@rt/runtime';
+import type { Hono } from 'hono';
 import { createNewsApp } from './news/app';
 import { newsOrigin, shopOrigin } from './origins';
 import { createShopApp } from './shop/app';
@@ -16,6 +17,24 @@ export interface DemoServer {
 export interface DemoOverrides {
   logger?: Logger;
   registry?: Registry;
+}
+
+/** A demo site could not listen; the message names the variable or the address to fix. */
+export class DemoListenError extends Error {
+  override name = 'DemoListenError';
+}
+
+async function listenOn(app: Hono, port: number, hostname: string, variable: string): Promise<Listening> {
+  try {
+    return await listen(app, port, hostname);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: set ${variable} to a free port`
+        : `cannot listen on ${hostname} port ${port} (${code ?? String(err)})${hostname === '::1' ? ': is IPv6 loopback enabled?' : ''}`;
+    throw new DemoListenError(hint, { cause: err });
+  }
 }
 
 /** The pages put their own origin into product URLs, so a port of 0 is resolved before listening. */
@@ -55,8 +74,8 @@ export async function startDemo(config: Config, overrides: DemoOverrides = {}): 
     registry,
     onServerError,
   });
-  const shop = await listen(shopApp, ports.DEMO_SHOP_PORT, '127.0.0.1');
-  const news = await listen(newsApp, ports.DEMO_NEWS_PORT, '::1').catch(async (err) => {
+  const shop = await listenOn(shopApp, ports.DEMO_SHOP_PORT, '127.0.0.1', 'DEMO_SHOP_PORT');
+  const news = await listenOn(newsApp, ports.DEMO_NEWS_PORT, '::1', 'DEMO_NEWS_PORT').catch(async (err) => {
     await shop.close();
     throw err;
   });

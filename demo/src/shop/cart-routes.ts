@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { readForm } from '../common/form';
 import { roundMoney } from '../common/html';
-import { addToCart, type CartLine, cartLines, cartValue, MAX_QUANTITY, removeFromCart } from './cart';
+import { addToCart, type CartLine, cartLines, cartValue, MAX_QUANTITY, placeOrder, removeFromCart } from './cart';
 import { cartView, checkoutView, orderView } from './cart-views';
 import type { ShopContext } from './context';
 import { track } from './tag';
@@ -79,8 +79,7 @@ export function cartRoutes(ctx: ShopContext): Hono {
     if (!session || lines.length === 0) return c.redirect('/cart', 303);
     const { items, value, currency } = snapshot(lines);
     const order = { transactionId: ctx.newTransactionId(), lines, value, currency, placedAt: new Date() };
-    session.orders.set(order.transactionId, order);
-    session.cart.clear();
+    placeOrder(session, order);
     session.pending.push(track('purchase', { transaction_id: order.transactionId, value, currency, items }));
     return c.redirect(`/order/${encodeURIComponent(order.transactionId)}`, 303);
   });

@@ -26,6 +26,7 @@ export interface ShopSession {
 }
 
 export const MAX_QUANTITY = 20;
+const MAX_ORDERS_KEPT = 20;
 
 export function newShopSession(): ShopSession {
   return { cart: new Map(), pending: [], orders: new Map() };
@@ -65,4 +66,14 @@ export function removeFromCart(session: ShopSession, id: string): number {
   const quantity = session.cart.get(id) ?? 0;
   session.cart.delete(id);
   return quantity;
+}
+
+/** Keeps the order for its confirmation page and empties the cart. */
+export function placeOrder(session: ShopSession, order: Order): void {
+  session.orders.set(order.transactionId, order);
+  if (session.orders.size > MAX_ORDERS_KEPT) {
+    const oldest = session.orders.keys().next().value;
+    if (oldest !== undefined) session.orders.delete(oldest);
+  }
+  session.cart.clear();
 }
