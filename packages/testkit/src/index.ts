@@ -1,2 +1,10 @@
 export { createTestEnv, type TestEnv } from './env';
-export { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres, startRedisServer } from './servers';
+export {
+  freePort,
+  postgresAnswers,
+  type RedisServerOptions,
+  redisAnswers,
+  type Started,
+  startEmbeddedPostgres,
+  startRedisServer,
+} from './servers';
