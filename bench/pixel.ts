@@ -3,6 +3,7 @@
 // `npm run bench pixel`, or alone: `npx tsx bench/pixel.ts` (BENCH_PIXEL_SECONDS, default 10).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +121,18 @@ function spawnServer(
 
 // ---- the benchmark ----
 
+/** CPU time (user + system) a child has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const total = (rs: Array<{ requests: { total: number } }>) => rs.reduce((a, r) => a + r.requests.total, 0);
+
 async function hits(port: number, seconds: number) {
   const vid = randomUUID();
   return autocannon({
@@ -186,10 +199,15 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
     // on the machine falls on both alike; each server runs alone during its round.
     await hits(bare.port, 2);
     await hits(pixel.port, 2);
+    const cpu = { bare: 0, pixel: 0 };
     const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
     for (let i = 0; i < 2; i++) {
+      const b0 = cpuSeconds(bare.child);
       rounds.bare.push(await hits(bare.port, SECONDS / 2));
+      cpu.bare += cpuSeconds(bare.child) - b0;
+      const p0 = cpuSeconds(pixel.child);
       rounds.pixel.push(await hits(pixel.port, SECONDS / 2));
+      cpu.pixel += cpuSeconds(pixel.child) - p0;
     }
     const combine = (rs: Awaited<ReturnType<Cannon>>[]) => ({
       requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
@@ -214,6 +232,13 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
         baseline: { name: 'bare node:http GIF + Set-Cookie', value: Math.round(base.requests.average) },
         ratio,
         goal: '>= 0.8',
+      },
+      {
+        // Load-independent: what one hit costs the server process (the pixel's Redis not counted).
+        name: 'pixel CPU per hit',
+        value: (1e6 * cpu.pixel) / total(rounds.pixel),
+        unit: 'µs',
+        baseline: { name: 'bare node:http CPU per hit', value: (1e6 * cpu.bare) / total(rounds.bare) },
       },
       {
         name: 'pixel GET /p.gif p99 latency',
