@@ -94,22 +94,39 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   };
 }
 
-/** redis-server from PATH on a free port, keeping nothing on disk. */
-export async function startRedisServer(): Promise<Started> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
+export interface RedisServerOptions {
+  /** Listen on this port (e.g. to restart a stopped server where clients expect it); default a free one. */
+  port?: number;
+  /** Keep data in this directory with an fsync'd append-only file, so it survives a restart. */
+  dir?: string;
+}
+
+export interface RedisServerOptions {
+  /** Listen on this port (e.g. to restart a stopped server where clients expect it); default a free one. */
+  port?: number;
+  /** Keep data in this directory with an fsync'd append-only file, so it survives a restart. */
+  dir?: string;
+}
+
+/** redis-server from PATH on a free port, keeping nothing on disk unless `dir` is given. */
+export async function startRedisServer(opts: RedisServerOptions = {}): Promise<Started> {
+  const port = opts.port ?? (await freePort());
+  const persistence = opts.dir
+    ? ['--dir', opts.dir, '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
   return {
     url,
-    stop: async () => {
-      child.kill('SIGTERM');
-    },
+    // Resolves once the process is gone, so the port can be reused at once.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
@@ -21,12 +21,29 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /**
+   * Sees each request first on node:http's own objects, for a hot endpoint that must skip the
+   * Request/Response layer; returns true when it answered, false to let the app serve it.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
 /** Listens on port (0 picks one) and resolves once bound; close() stops accepting and drains. */
-export function listen(app: Hono<any>, port: number, hostname = '::'): Promise<Listening> {
+export function listen(app: Hono<any>, port: number, hostname = '::', opts: ListenOptions = {}): Promise<Listening> {
+  const { intercept } = opts;
   return new Promise((resolve, reject) => {
     let server: ServerType;
     const onError = (err: Error) => reject(err);
-    server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+    const custom = intercept
+      ? {
+          createServer: ((options: object, listener: (req: IncomingMessage, res: ServerResponse) => void) =>
+            createServer(options, (req, res) => {
+              if (!intercept(req, res)) listener(req, res);
+            })) as typeof createServer,
+        }
+      : {};
+    server = serve({ fetch: app.fetch, port, hostname, ...custom }, (info) => {
       const s = server as Server;
       s.off('error', onError);
       // Slow or half-sent requests must not hold sockets forever.

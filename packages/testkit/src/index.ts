@@ -1,2 +1,10 @@
-export { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres, startRedisServer } from '@rt/dev-servers';
+export {
+  freePort,
+  postgresAnswers,
+  type RedisServerOptions,
+  redisAnswers,
+  type Started,
+  startEmbeddedPostgres,
+  startRedisServer,
+} from '@rt/dev-servers';
 export { createTestEnv, type TestEnv } from './env';

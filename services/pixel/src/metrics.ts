@@ -2,7 +2,30 @@ import { Counter, Gauge, Histogram, type Registry } from '@rt/runtime';
 
 export type PixelMetrics = ReturnType<typeof createPixelMetrics>;
 
+/** inc() by one label value through cached children: label hashing shows up on the GIF hot path. */
+function byLabel<L extends string>(counter: Counter<L>, label: L) {
+  const children = new Map<string, ReturnType<Counter<L>['labels']>>();
+  return (value: string, n = 1) => {
+    let child = children.get(value);
+    if (!child) {
+      child = counter.labels({ [label]: value } as Record<L, string>);
+      children.set(value, child);
+    }
+    child.inc(n);
+  };
+}
+
 export function createPixelMetrics(registry: Registry) {
+  const base = createCounters(registry);
+  return {
+    ...base,
+    gifAnswered: base.requests.labels({ route: '/p.gif', status: '200' }),
+    cookieState: byLabel(base.cookies, 'state'),
+    acceptedFrom: byLabel(base.accepted, 'source'),
+  };
+}
+
+function createCounters(registry: Registry) {
   return {
     requests: new Counter({
       name: 'pixel_requests_total',

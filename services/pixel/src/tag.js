@@ -116,7 +116,7 @@
         })
         .then(() => {
           inflight = false;
-          if (load().length) schedule(failures ? Math.min(60000, 1000 * 2 ** failures) * (0.5 + Math.random()) : 0);
+          if (load().length) schedule(failures ? Math.min(60000, 1000 * 2 ** failures * (0.5 + Math.random())) : 0);
         });
     }
 

@@ -54,14 +54,19 @@ export async function pixelFixture(
   const queue = env.queueBackend(kind);
   const config = testConfig(env, extraEnv);
   const deps = await createDeps(config, { db: env.db, queue, ...overrides });
+  // On a busy machine an enqueue can time out into the spool; what was acknowledged is then on
+  // the queue once the spool has drained.
+  const drained = async () => {
+    for (let i = 0; i < 100 && deps.spool.depth > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  };
   return {
     env,
     config,
     deps,
     app: createApp(deps),
     queue,
-    ingestJobs: () => jobsOf<IngestJob>(queue, 'events'),
-    eraseJobs: () => jobsOf<EraseJob>(queue, 'privacy'),
+    ingestJobs: () => drained().then(() => jobsOf<IngestJob>(queue, 'events')),
+    eraseJobs: () => drained().then(() => jobsOf<EraseJob>(queue, 'privacy')),
     async close() {
       await deps.close();
       await env.close();

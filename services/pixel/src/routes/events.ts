@@ -91,7 +91,7 @@ export function eventsRoutes(deps: Deps): Hono {
     const ctx = requestContext(siteId, visitor, c.req.header('user-agent') ?? null, at);
     const out = collect(events, ctx, 'post');
     for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });
-    deps.metrics.accepted.inc({ source: 'post' }, out.events.length);
+    deps.metrics.acceptedFrom('post', out.events.length);
     try {
       await deps.batcher.submit(out.events, out.rejected);
     } catch (err) {

@@ -11,7 +11,7 @@ export function visitorFor(deps: Deps, c: Context, issuedBefore: boolean, at: Da
     domain: deps.config.COOKIE_DOMAIN,
   });
   for (const cookie of visitor.setCookies) c.header('Set-Cookie', cookie, { append: true });
-  deps.metrics.cookies.inc({ state: visitor.state });
+  deps.metrics.cookieState(visitor.state);
   return visitor;
 }
 

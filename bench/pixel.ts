@@ -1,0 +1,285 @@
+// Pixel throughput: GET /p.gif hits per second against bare node:http answering the same GIF and
+// Set-Cookie, side by side in one run, each server in its own process and autocannon in this one.
+// `npm run bench pixel`, or alone: `npx tsx bench/pixel.ts` (BENCH_PIXEL_SECONDS, default 10).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { loadConfig } from '@rt/config';
+import { createDb, migrateToLatest } from '@rt/db';
+import { QueueBackend } from '@rt/queue';
+import { redisAnswers, startRedisServer } from '@rt/testkit';
+import pg from 'pg';
+
+export type BenchResult = {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  goal?: string;
+};
+
+/** What bench/run.ts may pass; without it the bench finds Postgres and Redis on their local ports. */
+export interface PixelBenchContext {
+  redisUrl?: string;
+  freshDatabase?(name: string): Promise<string>;
+}
+
+type Cannon = (opts: Record<string, unknown>) => Promise<{
+  requests: { average: number; total: number };
+  latency: { p99: number };
+  non2xx: number;
+  errors: number;
+}>;
+// Loaded lazily: the server child processes never need it.
+const autocannon = ((opts) => (createRequire(import.meta.url)('autocannon') as Cannon)(opts)) as Cannon;
+
+const SECONDS = Number(process.env.BENCH_PIXEL_SECONDS ?? 10);
+// Browsers hit a pixel from many independent connections, and each hit waits for its micro-batch to
+// be enqueued (~10 ms), so the load is many concurrent clients rather than a few fast ones.
+const CONNECTIONS = 256;
+const SHOP = 'https://shop.example';
+const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+const ATTRS = 'Path=/; Max-Age=34128000; SameSite=None; Secure; HttpOnly';
+
+/** A view_item hit as the noscript GIF or a simple integration sends it. */
+function hitPath(): string {
+  const items = JSON.stringify([
+    {
+      id: 'SKU-1042',
+      name: 'Nintendo Switch OLED',
+      price: 299.99,
+      currency: 'EUR',
+      url: `${SHOP}/p/1042`,
+      image: `${SHOP}/i/1042.jpg`,
+    },
+  ]);
+  const q = new URLSearchParams({
+    site: 'bench-shop',
+    type: 'view_item',
+    url: `${SHOP}/p/1042?utm_source=newsletter`,
+    ref: 'https://search.example/?q=switch',
+    items,
+    value: '299.99',
+    currency: 'EUR',
+    fp: randomBytes(16).toString('hex'),
+  });
+  return `/p.gif?${q}`;
+}
+
+// ---- child processes: the server under test runs alone in its own process ----
+
+async function serveBare(): Promise<void> {
+  const server = createServer((req, res) => {
+    const vid = /(?:^|;\s*)rt_vid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? randomUUID();
+    const day = Math.floor(Date.now() / 86_400_000);
+    res.writeHead(200, {
+      'content-type': 'image/gif',
+      'cache-control': 'no-store',
+      'set-cookie': [`rt_vid=${vid}; ${ATTRS}`, `rt_vd=${day}; ${ATTRS}`],
+    });
+    res.end(GIF);
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+}
+
+async function servePixel(): Promise<void> {
+  const { startPixel } = await import('../services/pixel/src/server');
+  const config = loadConfig({ ...process.env, PIXEL_PORT: '0', LOG_LEVEL: 'silent' });
+  const queue = new QueueBackend({
+    databaseUrl: config.DATABASE_URL!,
+    redisUrl: config.REDIS_URL,
+    namespace: process.env.BENCH_NAMESPACE,
+  });
+  const pixel = await startPixel(config, { queue });
+  process.stdout.write(`PORT ${pixel.port}\n`);
+  process.once('SIGTERM', () => void pixel.close().then(() => queue.close().then(() => process.exit(0))));
+}
+
+function spawnServer(
+  kind: 'bare' | 'pixel',
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--serve=${kind}`], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
+  });
+}
+
+// ---- the benchmark ----
+
+/** CPU time (user + system) a child has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const total = (rs: Array<{ requests: { total: number } }>) => rs.reduce((a, r) => a + r.requests.total, 0);
+
+async function hits(port: number, seconds: number) {
+  const vid = randomUUID();
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: {
+      // A returning visitor whose cookie is due for its daily refresh: both servers send Set-Cookie.
+      cookie: `rt_vid=${vid}`,
+      referer: `${SHOP}/p/1042`,
+      'user-agent':
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+    },
+    requests: [{ method: 'GET', path: hitPath() }],
+  });
+}
+
+async function database(ctx?: PixelBenchContext): Promise<string> {
+  if (ctx?.freshDatabase) return ctx.freshDatabase('pixel');
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = 'rt_bench_pixel';
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.query(`create database ${name}`);
+  await client.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const db = createDb(u.toString(), { max: 1 });
+  await migrateToLatest(db);
+  await db.destroy();
+  return u.toString();
+}
+
+export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
+  const databaseUrl = await database(ctx);
+  // A Redis of its own when redis-server is installed: the machine's may be busy with other work.
+  const ownRedis = await startRedisServer().catch(() => undefined);
+  const redisUrl =
+    (ownRedis && (await redisAnswers(ownRedis.url)) ? ownRedis.url : undefined) ??
+    ctx?.redisUrl ??
+    process.env.REDIS_URL ??
+    'redis://127.0.0.1:6379';
+  const namespace = `rt_bench_pixel_${randomBytes(3).toString('hex')}`;
+  const db = createDb(databaseUrl, { max: 1 });
+  await db
+    .insertInto('sites')
+    .values({ id: 'bench-shop', name: 'Bench shop', allowed_origins: [SHOP] })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db.destroy();
+
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    BENCH_NAMESPACE: namespace,
+    DATA_DIR: '.data/bench-pixel',
+  };
+  const bare = await spawnServer('bare', env);
+  const pixel = await spawnServer('pixel', env);
+  const queue = new QueueBackend({ databaseUrl, redisUrl, namespace });
+  try {
+    // Warm up both (JIT, connections), then alternate short rounds so that load from anything else
+    // on the machine falls on both alike; each server runs alone during its round.
+    await hits(bare.port, 2);
+    await hits(pixel.port, 2);
+    const cpu = { bare: 0, pixel: 0 };
+    const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
+    for (let i = 0; i < 2; i++) {
+      const b0 = cpuSeconds(bare.child);
+      rounds.bare.push(await hits(bare.port, SECONDS / 2));
+      cpu.bare += cpuSeconds(bare.child) - b0;
+      const p0 = cpuSeconds(pixel.child);
+      rounds.pixel.push(await hits(pixel.port, SECONDS / 2));
+      cpu.pixel += cpuSeconds(pixel.child) - p0;
+    }
+    const combine = (rs: Awaited<ReturnType<Cannon>>[]) => ({
+      requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
+      latency: { p99: Math.max(...rs.map((r) => r.latency.p99)) },
+      non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+      errors: rs.reduce((a, r) => a + r.errors, 0),
+    });
+    const base = combine(rounds.bare);
+    const measured = combine(rounds.pixel);
+    const counts = await queue.queue('events').raw.getJobCounts('waiting', 'completed', 'active', 'delayed');
+    const tag = await (await fetch(`http://127.0.0.1:${pixel.port}/tag.js`)).arrayBuffer();
+    const metrics = await (await fetch(`http://127.0.0.1:${pixel.port}/metrics`)).text();
+    const metric = (re: RegExp) => Number(re.exec(metrics)?.[1] ?? 0);
+    const enqueueSum = metric(/pixel_enqueue_seconds_sum\{[^}]*\} ([\d.e+-]+)/);
+    const enqueueCount = metric(/pixel_enqueue_seconds_count\{[^}]*\} ([\d.e+-]+)/);
+    const ratio = measured.requests.average / base.requests.average;
+    return [
+      {
+        name: 'pixel GET /p.gif (Redis queue)',
+        value: Math.round(measured.requests.average),
+        unit: 'hits/s',
+        baseline: { name: 'bare node:http GIF + Set-Cookie', value: Math.round(base.requests.average) },
+        ratio,
+        goal: '>= 0.8',
+      },
+      {
+        // Load-independent: what one hit costs the server process (the pixel's Redis not counted).
+        name: 'pixel CPU per hit',
+        value: (1e6 * cpu.pixel) / total(rounds.pixel),
+        unit: 'µs',
+        baseline: { name: 'bare node:http CPU per hit', value: (1e6 * cpu.bare) / total(rounds.bare) },
+      },
+      {
+        name: 'pixel GET /p.gif p99 latency',
+        value: measured.latency.p99,
+        unit: 'ms',
+        baseline: { name: 'bare node:http p99', value: base.latency.p99 },
+      },
+      {
+        name: 'pixel non-2xx answers + errors',
+        value: measured.non2xx + measured.errors,
+        unit: 'responses',
+      },
+      { name: 'pixel ingest jobs written', value: Object.values(counts).reduce((a, b) => a + b, 0), unit: 'jobs' },
+      {
+        name: 'pixel jobs that went through the spool',
+        value: metric(/pixel_batches_total\{destination="spool"[^}]*\} ([\d.e+-]+)/),
+        unit: 'jobs',
+      },
+      { name: 'pixel mean enqueue latency', value: (1000 * enqueueSum) / Math.max(1, enqueueCount), unit: 'ms' },
+      {
+        name: 'merchant tag size (gzip -9)',
+        value: gzipSync(Buffer.from(tag), { level: 9 }).byteLength,
+        unit: 'bytes',
+        goal: '<= 4096',
+      },
+    ];
+  } finally {
+    bare.child.kill('SIGTERM');
+    pixel.child.kill('SIGTERM');
+    await new Promise((r) => pixel.child.once('exit', r));
+    await queue
+      .queue('events')
+      .raw.obliterate({ force: true })
+      .catch(() => {});
+    await queue.close();
+  }
+}
+
+const serve = process.argv.find((a) => a.startsWith('--serve='))?.slice(8);
+if (serve === 'bare') await serveBare();
+else if (serve === 'pixel') await servePixel();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const r of await run()) console.log(JSON.stringify(r));
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningPixel, startPixel } from './server';
+import { CHROME_UA, type PixelFixture, pixelFixture, SHOP_ORIGIN } from './testing';
+
+let f: PixelFixture;
+let server: RunningPixel;
+let base: string;
+beforeAll(async () => {
+  f = await pixelFixture('redis');
+  server = await startPixel(f.config, { db: f.env.db, queue: f.queue });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  await f.close();
+});
+
+describe('the listening server (node:http fast path for /p.gif, Hono for the rest)', () => {
+  it('answers a GIF hit with the GIF, both cookies and no-store, and queues the event', async () => {
+    const id = randomUUID();
+    const res = await fetch(`${base}/p.gif?site=shop&type=page_view&event_id=${id}`, {
+      headers: { 'user-agent': CHROME_UA, referer: `${SHOP_ORIGIN}/` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/gif');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await res.arrayBuffer()).byteLength).toBe(43);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(2);
+    expect(cookies[0]).toMatch(/^rt_vid=[0-9a-f-]{36}; Path=\/; Max-Age=34128000; SameSite=None; Secure; HttpOnly$/);
+    const vid = cookies[0]!.slice(7, 43);
+    const e = (await f.ingestJobs()).flatMap((j) => j.events).find((x) => x.event_id === id);
+    expect(e).toMatchObject({ vid, cookie_state: 'new', url: `${SHOP_ORIGIN}/` });
+  });
+
+  it('answers the GIF, without cookies, to a hit it refuses; HEAD gets no body', async () => {
+    const res = await fetch(`${base}/p.gif?site=unknown`);
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect((await res.arrayBuffer()).byteLength).toBe(43);
+    const head = await fetch(`${base}/p.gif?site=shop&type=page_view`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('43');
+  });
+
+  it('leaves other paths and methods to the app', async () => {
+    expect((await fetch(`${base}/p.gifx`)).status).toBe(404);
+    expect((await fetch(`${base}/p.gif`, { method: 'POST', body: 'x' })).status).toBe(404);
+    expect((await fetch(`${base}/tag.js`)).status).toBe(200);
+    const post = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { origin: SHOP_ORIGIN },
+      body: JSON.stringify({ site: 'shop', events: [{ type: 'page_view' }] }),
+    });
+    expect(post.status).toBe(202);
+    expect(post.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/pixel_requests_total\{route="\/p.gif",status="200"[^}]*\} [1-9]/);
+  });
+});
