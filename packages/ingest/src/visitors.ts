@@ -129,13 +129,15 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
       ])}`.execute(trx);
   }
   if (seen.length > 0) {
+    // last_seen_at moves in steps of a minute: a visitor active in every batch is not rewritten each time.
     await sql`update visitors v set first_seen_at = least(v.first_seen_at, u.first_seen_at),
         last_seen_at = greatest(v.last_seen_at, u.last_seen_at)
       from ${unnest([
         ['id', 'uuid', seen.map((v) => v.id)],
         ['first_seen_at', 'timestamptz', seen.map((v) => iso(v.first))],
         ['last_seen_at', 'timestamptz', seen.map((v) => iso(v.last))],
-      ])} where v.id = u.id`.execute(trx);
+      ])} where v.id = u.id
+        and (u.first_seen_at < v.first_seen_at or u.last_seen_at > v.last_seen_at + interval '1 minute')`.execute(trx);
   }
   if (newIdentities.length > 0) {
     newIdentities.sort((a, b) => (idKey(a.key.kind, a.key.value) < idKey(b.key.kind, b.key.value) ? -1 : 1));
