@@ -4,7 +4,7 @@ import { updateCarts } from './carts';
 import { insertEvents, insertRejected } from './events-table';
 import { upsertInterest } from './interest';
 import { claimEventKeys } from './keys';
-import { type BatchInput, type Ev, keyOf, RetryableConflict } from './model';
+import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
 import { insertOrders } from './orders';
 import type { PartitionCache } from './partitions';
 import { upsertProducts } from './products';
@@ -54,6 +54,12 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   return { inserted: news.length, merges: merges.length, rejected };
 }
 
+/** PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch. */
+function withoutNul(e: QueuedEventData): QueuedEventData {
+  const json = JSON.stringify(e);
+  return json.includes('\\u0000') ? JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) : e;
+}
+
 /**
  * Writes one batch (events of several jobs) in one transaction: event keys, visitors and
  * identities, orders, sessions, carts, interest, products, events, rejected records. Replays
@@ -66,7 +72,7 @@ export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions):
   const evs: Ev[] = [];
   let expired = 0;
   for (const raw of input.events) {
-    const e = { ...raw, event_id: raw.event_id.toLowerCase() };
+    const e = { ...withoutNul(raw), event_id: raw.event_id.toLowerCase() };
     const k = keyOf(e.site, e.event_id);
     if (seen.has(k)) continue;
     seen.add(k);
