@@ -1,79 +1,94 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { QueuedEventData } from '@rt/ingest';
 
-const TYPES = [
-  'page_view',
-  'view_item',
-  'view_item',
-  'view_item',
-  'view_item_list',
-  'add_to_cart',
-  'view_cart',
-  'remove_from_cart',
-  'begin_checkout',
-];
+export interface TrafficOptions {
+  sites?: number;
+  products?: number;
+  /** Visitors browsing at the same time; each job mixes their events as the pixel's flushes do. */
+  concurrent?: number;
+  /** Milliseconds between consecutive events of the whole stream. */
+  stepMs?: number;
+  start?: number;
+}
 
-/**
- * Realistic ingest jobs: each job is one pixel flush of ~`perJob` events from a handful of
- * visitors browsing a catalog of `products` items over `sites` sites, with an occasional
- * identify, purchase, bot and opted-out event.
- */
-export function makeJobs(
-  jobs: number,
-  perJob = 100,
-  opts: { sites?: number; products?: number; visitors?: number; start?: number } = {},
-) {
-  const sites = opts.sites ?? 5;
-  const products = opts.products ?? 2000;
-  const visitors = opts.visitors ?? Math.max(10, jobs * 5);
-  const start = opts.start ?? Date.now() - 86_400_000;
+interface Journey {
+  site: string;
+  vid: string | null;
+  fp: string;
+  email: string | null;
+  bot: boolean;
+  optout: boolean;
+  steps: Array<{ type: string; product?: number; tx?: string }>;
+}
+
+// Popular products are viewed far more often than the long tail (a Zipf-like skew).
+const pick = (n: number) => Math.min(n - 1, Math.floor(n * Math.random() ** 3));
+
+function journey(i: number, o: Required<TrafficOptions>): Journey {
+  const r = Math.random();
+  const steps: Journey['steps'] = [{ type: 'page_view' }, { type: 'view_item_list' }];
+  const viewed = Array.from({ length: 2 + Math.floor(Math.random() * 6) }, () => pick(o.products));
+  for (const p of viewed) {
+    steps.push({ type: 'view_item', product: p });
+    if (Math.random() < 0.3) steps.push({ type: 'view_item', product: p });
+  }
+  const carted = viewed.filter(() => Math.random() < 0.3);
+  for (const p of carted) steps.push({ type: 'add_to_cart', product: p });
+  if (carted.length > 0) {
+    steps.push({ type: 'view_cart', product: carted[0] });
+    if (Math.random() < 0.2) steps.push({ type: 'remove_from_cart', product: carted[0] });
+    if (Math.random() < 0.4) steps.push({ type: 'begin_checkout', product: carted[0] });
+  }
+  const login = Math.random() < 0.15;
+  if (login) steps.splice(2, 0, { type: 'identify' });
+  if (carted.length > 0 && Math.random() < 0.25) steps.push({ type: 'purchase', product: carted[0], tx: randomUUID() });
+  if (login && Math.random() < 0.3) steps.push({ type: 'logout' });
+  const id = createHash('sha256').update(`visitor-${i}-${Math.random()}`).digest('base64url');
+  return {
+    site: `bench-${i % o.sites}`,
+    vid: r < 0.1 ? null : `v${id.slice(0, 26)}`,
+    fp: `fp${id.slice(10, 32)}`,
+    email: login ? createHash('sha256').update(id).digest('hex') : null,
+    bot: r > 0.98,
+    optout: r > 0.97 && r <= 0.98,
+    steps,
+  };
+}
+
+/** Ingest jobs of `perJob` events each, as the pixel would queue them from live traffic. */
+export function makeJobs(jobs: number, perJob = 100, opts: TrafficOptions = {}) {
+  const o: Required<TrafficOptions> = { sites: 5, products: 5000, concurrent: 500, stepMs: 3, start: Date.now() - 6 * 3_600_000, ...opts };
+  let next = 0;
+  const live = Array.from({ length: o.concurrent }, () => journey(next++, o));
   const out: Array<{ v: 1; events: QueuedEventData[]; rejected: [] }> = [];
-  let clock = start;
-  let tx = 0;
+  let clock = o.start;
   for (let j = 0; j < jobs; j++) {
     const events: QueuedEventData[] = [];
-    for (let i = 0; i < perJob; i++) {
-      const v = Math.floor(Math.random() * visitors);
-      const site = `site-${v % sites}`;
-      clock += 5;
+    while (events.length < perJob) {
+      const slot = Math.floor(Math.random() * live.length);
+      const v = live[slot] as Journey;
+      const step = v.steps.shift();
+      if (!step || v.steps.length === 0) live[slot] = journey(next++, o);
+      if (!step) continue;
+      clock += o.stepMs;
       const ts = new Date(clock).toISOString();
-      const roll = Math.random();
-      let type = TYPES[Math.floor(Math.random() * TYPES.length)] as string;
-      if (roll < 0.01) type = 'purchase';
-      else if (roll < 0.02) type = 'identify';
-      const pid = `SKU-${Math.floor(Math.random() * products)}`;
-      const items =
-        type === 'page_view' || type === 'identify'
-          ? undefined
-          : [
-              {
-                id: pid,
-                name: `Product ${pid}`,
-                price: 19.99,
-                currency: 'EUR',
-                quantity: 1,
-                url: `https://shop.example/p/${pid}`,
-                image: `https://shop.example/i/${pid}.jpg`,
-              },
-            ];
+      const sku = step.product === undefined ? undefined : `SKU-${step.product}`;
       events.push({
-        site,
+        site: v.site,
         event_id: randomUUID(),
-        type,
+        type: step.type,
         ts,
         ts_corrected: false,
         received_at: ts,
-        url: `https://shop.example/p/${pid}`,
+        url: `https://${v.site}.example/${sku ? `p/${sku}` : ''}`,
         ref: 'https://search.example/',
-        items,
-        ...(type === 'purchase'
-          ? { transaction_id: `T-${tx++}-${randomBytes(3).toString('hex')}`, value: 19.99, currency: 'EUR' }
-          : {}),
-        ...(type === 'identify' ? { email_sha256: randomBytes(32).toString('hex') } : {}),
-        fp: `fp${String(v).padStart(16, '0')}`,
-        vid: roll > 0.98 ? null : `vid-${String(v).padStart(22, '0')}`,
-        cookie_state: roll > 0.995 ? 'optout' : 'present',
-        is_bot: roll > 0.97 && roll <= 0.975,
+        items: sku ? [{ id: sku, name: `Product ${sku}`, price: 19.99, currency: 'EUR', quantity: 1, url: `https://${v.site}.example/p/${sku}`, image: `https://${v.site}.example/i/${sku}.jpg` }] : undefined,
+        ...(step.tx ? { transaction_id: step.tx, value: 19.99, currency: 'EUR' } : {}),
+        ...(v.email && (step.type === 'identify' || Math.random() < 0.5) ? { email_sha256: v.email } : {}),
+        fp: v.optout ? undefined : v.fp,
+        vid: v.optout ? null : v.vid,
+        cookie_state: v.optout ? 'optout' : v.vid ? 'present' : 'blocked',
+        is_bot: v.bot,
       });
     }
     out.push({ v: 1, events, rejected: [] });

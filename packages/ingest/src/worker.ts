@@ -67,25 +67,27 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
   };
   await checkPartitions();
 
-  const write = (input: IngestJob) => writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
+  const write = async (input: IngestJob) => {
+    const started = performance.now();
+    const stats = await writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
+    healthy = true;
+    metrics.batchEvents.observe(stats.events);
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    metrics.rows.inc({ kind: 'written' }, stats.inserted);
+    metrics.rows.inc({ kind: 'duplicate' }, stats.duplicates);
+    metrics.rows.inc({ kind: 'expired' }, stats.expired);
+    metrics.rows.inc({ kind: 'rejected' }, stats.rejected);
+    metrics.writeRetries.inc(stats.attempts - 1);
+  };
   const batcher = new Batcher<IngestJob>({
     maxSize: opts.batchMaxEvents ?? 2000,
     maxWaitMs: opts.batchMaxWaitMs ?? 10,
     maxInFlight: opts.maxInFlight ?? 1,
     sizeOf: (job) => job.events.length + job.rejected.length,
     write: async (jobs) => {
-      const started = performance.now();
       const input = { v: 1 as const, events: jobs.flatMap((j) => j.events), rejected: jobs.flatMap((j) => j.rejected) };
       try {
-        const stats = await write(input);
-        healthy = true;
-        metrics.batchEvents.observe(stats.events);
-        metrics.batchSeconds.observe((performance.now() - started) / 1000);
-        metrics.rows.inc({ kind: 'written' }, stats.inserted);
-        metrics.rows.inc({ kind: 'duplicate' }, stats.duplicates);
-        metrics.rows.inc({ kind: 'expired' }, stats.expired);
-        metrics.rows.inc({ kind: 'rejected' }, stats.rejected);
-        metrics.writeRetries.inc(stats.attempts - 1);
+        await write(input);
         return undefined;
       } catch (err) {
         if (isConnectionError(err)) healthy = false;
@@ -93,13 +95,7 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
         // Something in the data broke the batch: write job by job so only the culprit fails.
         logger.warn({ err, jobs: jobs.length }, 'batch failed, writing its jobs one by one');
         const errors: unknown[] = [];
-        for (const job of jobs)
-          errors.push(
-            await write(job).then(
-              () => undefined,
-              (e: unknown) => e,
-            ),
-          );
+        for (const job of jobs) errors.push(await write(job).then(() => undefined, (e: unknown) => e));
         return errors;
       }
     },
