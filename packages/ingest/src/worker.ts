@@ -95,7 +95,13 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
         // Something in the data broke the batch: write job by job so only the culprit fails.
         logger.warn({ err, jobs: jobs.length }, 'batch failed, writing its jobs one by one');
         const errors: unknown[] = [];
-        for (const job of jobs) errors.push(await write(job).then(() => undefined, (e: unknown) => e));
+        for (const job of jobs)
+          errors.push(
+            await write(job).then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          );
         return errors;
       }
     },
