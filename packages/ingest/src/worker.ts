@@ -6,7 +6,7 @@ import { Batcher } from './batcher';
 import { eraseVisitor } from './erase';
 import { isConnectionError } from './errors';
 import type { IngestMetrics } from './metrics';
-import { PartitionCache } from './partitions';
+import { dropPartitionsOlderThan, PartitionCache } from './partitions';
 import { writeBatch } from './write-batch';
 
 export interface IngestWorkerOptions {
@@ -20,10 +20,11 @@ export interface IngestWorkerOptions {
   maxInFlight?: number;
   lockDuration?: number;
   stalledInterval?: number;
+  /** Events older than this are not stored, and their monthly partitions are dropped. */
   retentionDays?: number;
   /** How often lag and dead letters are sampled for /metrics. */
   sampleIntervalMs?: number;
-  /** How often partitions ahead of need are checked. */
+  /** How often partitions ahead of need are checked and those past retention dropped. */
   partitionIntervalMs?: number;
 }
 
@@ -59,6 +60,11 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
   const checkPartitions = async () => {
     try {
       await partitions.ensureAhead();
+      if (opts.retentionDays) {
+        const dropped = await dropPartitionsOlderThan(db, new Date(Date.now() - opts.retentionDays * 86_400_000));
+        partitions.forget(dropped);
+        if (dropped.length > 0) logger.info({ dropped }, 'dropped event partitions past retention');
+      }
       healthy = true;
     } catch (err) {
       healthy = false;
