@@ -57,7 +57,14 @@ function journey(i: number, o: Required<TrafficOptions>): Journey {
 
 /** Ingest jobs of `perJob` events each, as the pixel would queue them from live traffic. */
 export function makeJobs(jobs: number, perJob = 100, opts: TrafficOptions = {}) {
-  const o: Required<TrafficOptions> = { sites: 5, products: 5000, concurrent: 500, stepMs: 3, start: Date.now() - 6 * 3_600_000, ...opts };
+  const o: Required<TrafficOptions> = {
+    sites: 5,
+    products: 5000,
+    concurrent: 500,
+    stepMs: 3,
+    start: Date.now() - 6 * 3_600_000,
+    ...opts,
+  };
   let next = 0;
   const live = Array.from({ length: o.concurrent }, () => journey(next++, o));
   const out: Array<{ v: 1; events: QueuedEventData[]; rejected: [] }> = [];
@@ -82,7 +89,19 @@ export function makeJobs(jobs: number, perJob = 100, opts: TrafficOptions = {}) 
         received_at: ts,
         url: `https://${v.site}.example/${sku ? `p/${sku}` : ''}`,
         ref: 'https://search.example/',
-        items: sku ? [{ id: sku, name: `Product ${sku}`, price: 19.99, currency: 'EUR', quantity: 1, url: `https://${v.site}.example/p/${sku}`, image: `https://${v.site}.example/i/${sku}.jpg` }] : undefined,
+        items: sku
+          ? [
+              {
+                id: sku,
+                name: `Product ${sku}`,
+                price: 19.99,
+                currency: 'EUR',
+                quantity: 1,
+                url: `https://${v.site}.example/p/${sku}`,
+                image: `https://${v.site}.example/i/${sku}.jpg`,
+              },
+            ]
+          : undefined,
         ...(step.tx ? { transaction_id: step.tx, value: 19.99, currency: 'EUR' } : {}),
         ...(v.email && (step.type === 'identify' || Math.random() < 0.5) ? { email_sha256: v.email } : {}),
         fp: v.optout ? undefined : v.fp,

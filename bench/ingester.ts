@@ -23,7 +23,8 @@ export type BenchResult = {
 };
 
 const GOAL = '≥ 30,000 events/s end to end and ≥ 0.3 × COPY';
-const TABLES = 'events, event_keys, visitors, identities, sessions, products, carts, cart_states, interest, orders, rejected_events';
+const TABLES =
+  'events, event_keys, visitors, identities, sessions, products, carts, cart_states, interest, orders, rejected_events';
 
 /**
  * COPY of the same rows (as the pipeline stored them, visitor and session ids included, so the
@@ -52,7 +53,13 @@ async function copyBaseline(url: string, batch: number): Promise<number> {
   }
 }
 
-async function queueToRows(db: Db, url: string, redisUrl: string, jobs: ReturnType<typeof makeJobs>, batch: number): Promise<number> {
+async function queueToRows(
+  db: Db,
+  url: string,
+  redisUrl: string,
+  jobs: ReturnType<typeof makeJobs>,
+  batch: number,
+): Promise<number> {
   await sql.raw(`truncate ${TABLES}`).execute(db);
   const namespace = `rt_bench_${randomBytes(4).toString('hex')}`;
   const backend = new QueueBackend({ databaseUrl: url, redisUrl, namespace });
@@ -64,7 +71,12 @@ async function queueToRows(db: Db, url: string, redisUrl: string, jobs: ReturnTy
   const started = performance.now();
   const workers = await startIngestWorkers(
     { db, backend, logger: createLogger('bench', (process.env.LOG_LEVEL as 'warn') ?? 'silent'), metrics },
-    { batchMaxEvents: batch, batchMaxWaitMs: 20, concurrency: 64, maxInFlight: Number(process.env.BENCH_INGEST_INFLIGHT ?? 1) },
+    {
+      batchMaxEvents: batch,
+      batchMaxWaitMs: 20,
+      concurrency: 64,
+      maxInFlight: Number(process.env.BENCH_INGEST_INFLIGHT ?? 1),
+    },
   );
   while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - started) / 1000;
@@ -105,7 +117,10 @@ export async function run(): Promise<BenchResult[]> {
         name: `ingester queue→rows (${events.length} events, jobs of 100, batches of ≤${batch})`,
         value: Math.round(pipelineRate),
         unit: 'events/s',
-        baseline: { name: `COPY of the same rows into an events-shaped table, ${batch} per COPY`, value: Math.round(copyRate) },
+        baseline: {
+          name: `COPY of the same rows into an events-shaped table, ${batch} per COPY`,
+          value: Math.round(copyRate),
+        },
         ratio: Number((pipelineRate / copyRate).toFixed(3)),
         goal: GOAL,
       });
@@ -120,7 +135,9 @@ export async function run(): Promise<BenchResult[]> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of await run()) {
-    console.log(`${r.name}: ${r.value} ${r.unit} | ${r.baseline?.name}: ${r.baseline?.value} ${r.unit} | ratio ${r.ratio}`);
+    console.log(
+      `${r.name}: ${r.value} ${r.unit} | ${r.baseline?.name}: ${r.baseline?.value} ${r.unit} | ratio ${r.ratio}`,
+    );
   }
   process.exit(0);
 }
