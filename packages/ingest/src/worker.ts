@@ -31,8 +31,6 @@ export interface IngestWorkerOptions {
 export interface IngestWorkers {
   events: Worker;
   privacy: Worker;
-  /** True once a batch or a partition check reached PostgreSQL since the last failure. */
-  healthy(): boolean;
   close(): Promise<void>;
 }
 
@@ -56,7 +54,6 @@ function exhausted(job: Job | undefined, err: Error): boolean {
 export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOptions = {}): Promise<IngestWorkers> {
   const { db, backend, logger, metrics } = deps;
   const partitions = new PartitionCache(db);
-  let healthy = true;
   const checkPartitions = async () => {
     try {
       await partitions.ensureAhead();
@@ -65,9 +62,7 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
         partitions.forget(dropped);
         if (dropped.length > 0) logger.info({ dropped }, 'dropped event partitions past retention');
       }
-      healthy = true;
     } catch (err) {
-      healthy = false;
       logger.warn({ err }, 'could not check event partitions');
     }
   };
@@ -76,7 +71,6 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
   const write = async (input: IngestJob) => {
     const started = performance.now();
     const stats = await writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
-    healthy = true;
     metrics.batchEvents.observe(stats.events);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     metrics.rows.inc({ kind: 'written' }, stats.inserted);
@@ -96,7 +90,6 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
         await write(input);
         return undefined;
       } catch (err) {
-        if (isConnectionError(err)) healthy = false;
         if (jobs.length === 1 || isConnectionError(err)) throw err;
         // Something in the data broke the batch: write job by job so only the culprit fails.
         logger.warn({ err, jobs: jobs.length }, 'batch failed, writing its jobs one by one');
@@ -173,7 +166,6 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
   return {
     events,
     privacy,
-    healthy: () => healthy,
     async close() {
       for (const t of timers) clearInterval(t);
       // Stops fetching and waits for active jobs, which settle when their batch is written.
