@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { byTime, type Ev, pairKey } from './model';
 import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
+import type { Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 interface Pair {
@@ -51,7 +52,7 @@ const toSessionEvent = (ev: Ev): SessionEvent => ({
  * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and
  * boundaries come out as if everything had arrived at once. Runs under the visitor row locks.
  */
-export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<void> {
+export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<Statement[]> {
   const pairs = new Map<string, Pair>();
   for (const ev of evs) {
     if (!ev.visitorId) continue;
@@ -64,7 +65,7 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
     p.evs.push(ev);
     p.lo = Math.min(p.lo, ev.ms);
   }
-  if (pairs.size === 0) return;
+  if (pairs.size === 0) return [];
   const all = [...pairs.values()];
   const u = () =>
     unnest([
@@ -129,7 +130,7 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
     for (const s of p.window) if (!keep.has(s.id)) deletes.push(s.id);
     for (const s of touched) upserts.push({ p, s });
   }
-  await writeSessions(trx, upserts, deletes, moves);
+  return sessionWrites(upserts, deletes, moves);
 }
 
 async function loadStoredEvents(
@@ -162,23 +163,26 @@ async function loadStoredEvents(
   return out;
 }
 
-async function writeSessions(
-  trx: Transaction<any>,
+function sessionWrites(
   upserts: Array<{ p: Pair; s: SessionState }>,
   deletes: string[],
   moves: Array<{ eventId: string; from: string; to: string }>,
-): Promise<void> {
-  if (deletes.length > 0) await sql`delete from sessions where id = any(${deletes}::uuid[])`.execute(trx);
+): Statement[] {
+  const out: Statement[] = [];
+  if (deletes.length > 0) out.push({ sql: sql`delete from sessions where id = any(${deletes}::uuid[])` });
   if (moves.length > 0) {
-    await sql`update events e set session_id = u.session_to from ${unnest([
-      ['event_id', 'uuid', moves.map((m) => m.eventId)],
-      ['session_from', 'uuid', moves.map((m) => m.from)],
-      ['session_to', 'uuid', moves.map((m) => m.to)],
-    ])} where e.session_id = u.session_from and e.event_id = u.event_id`.execute(trx);
+    out.push({
+      sql: sql`update events e set session_id = u.session_to from ${unnest([
+        ['event_id', 'uuid', moves.map((m) => m.eventId)],
+        ['session_from', 'uuid', moves.map((m) => m.from)],
+        ['session_to', 'uuid', moves.map((m) => m.to)],
+      ])} where e.session_id = u.session_from and e.event_id = u.event_id`,
+    });
   }
-  if (upserts.length === 0) return;
+  if (upserts.length === 0) return out;
   upserts.sort((a, b) => (a.s.id < b.s.id ? -1 : 1));
-  await sql`
+  out.push({
+    sql: sql`
     insert into sessions (id, site_id, visitor_id, started_at, last_event_at, ended_at, end_reason, event_count, email_sha256)
     select * from ${unnest([
       ['id', 'uuid', upserts.map((x) => x.s.id)],
@@ -193,5 +197,7 @@ async function writeSessions(
     ])}
     on conflict (id) do update set started_at = excluded.started_at, last_event_at = excluded.last_event_at,
       ended_at = excluded.ended_at, end_reason = excluded.end_reason, event_count = excluded.event_count,
-      email_sha256 = excluded.email_sha256`.execute(trx);
+      email_sha256 = excluded.email_sha256`,
+  });
+  return out;
 }

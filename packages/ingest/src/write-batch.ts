@@ -1,14 +1,15 @@
 import type { Db } from '@rt/db';
 import type { Transaction } from 'kysely';
 import { updateCarts } from './carts';
-import { insertEvents, insertRejected } from './events-table';
-import { upsertInterest } from './interest';
+import { eventsWrite, rejectedWrite } from './events-table';
+import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
 import { insertOrders } from './orders';
 import type { PartitionCache } from './partitions';
-import { upsertProducts } from './products';
+import { productsWrite } from './products';
 import { assignSessions } from './sessions';
+import { runTogether, type Statement } from './statements';
 import { resolveVisitors } from './visitors';
 
 export interface WriteOptions {
@@ -45,12 +46,18 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
   const merges = await resolveVisitors(trx, news);
   const counted = await insertOrders(trx, news);
-  await assignSessions(trx, news);
-  const carts = await updateCarts(trx, news, counted);
-  await upsertInterest(trx, news, carts, counted);
-  await upsertProducts(trx, news, counted);
-  await insertEvents(trx, news);
-  const rejected = await insertRejected(trx, input.rejected);
+  const sessionWrites = await assignSessions(trx, news);
+  const { carts, writes: cartWrites } = await updateCarts(trx, news, counted);
+  // Everything left touches disjoint rows: one statement, one round trip.
+  const writes = [
+    ...sessionWrites,
+    ...cartWrites,
+    interestWrite(news, carts, counted),
+    productsWrite(news, counted),
+    eventsWrite(news),
+    rejectedWrite(input.rejected),
+  ].filter((w): w is Statement => w !== null);
+  const { rejected = 0 } = await runTogether(trx, writes);
   return { inserted: news.length, merges: merges.length, rejected };
 }
 
