@@ -106,31 +106,30 @@ export async function updateCarts(
   }
   if (carts.size === 0) return { carts, writes: [] };
   const pairs = [...carts.values()];
-  const sites = pairs.map((c) => c.site);
-  const visitors = pairs.map((c) => c.visitorId);
-  const [{ rows: lines }, { rows: states }] = await Promise.all([
-    sql<{
-      site_id: string;
-      visitor_id: string;
-      product_id: string;
-      quantity: number;
-      price: string | null;
-      currency: string | null;
-      added_at: Date;
-      updated_at: Date;
-    }>`
-      select c.* from carts c join ${unnest([
-        ['site_id', 'text', sites],
-        ['visitor_id', 'uuid', visitors],
-      ])} on c.site_id = u.site_id and c.visitor_id = u.visitor_id`.execute(trx),
-    sql<{ site_id: string; visitor_id: string; reset_at: Date }>`
-      select s.* from cart_states s join ${unnest([
-        ['site_id', 'text', sites],
-        ['visitor_id', 'uuid', visitors],
-      ])} on s.site_id = u.site_id and s.visitor_id = u.visitor_id`.execute(trx),
-  ]);
-  for (const r of lines) {
+  // Lines and reset time of every cart in one read; a cart with neither gives no row.
+  const { rows } = await sql<{
+    site_id: string;
+    visitor_id: string;
+    product_id: string | null;
+    quantity: number;
+    price: string | null;
+    currency: string | null;
+    added_at: Date;
+    updated_at: Date;
+    reset_at: Date | null;
+  }>`
+    select u.site_id, u.visitor_id, c.product_id, c.quantity, c.price, c.currency, c.added_at, c.updated_at, s.reset_at
+    from ${unnest([
+      ['site_id', 'text', pairs.map((c) => c.site)],
+      ['visitor_id', 'uuid', pairs.map((c) => c.visitorId)],
+    ])}
+    left join cart_states s on s.site_id = u.site_id and s.visitor_id = u.visitor_id
+    left join carts c on c.site_id = u.site_id and c.visitor_id = u.visitor_id
+    where c.product_id is not null or s.reset_at is not null`.execute(trx);
+  for (const r of rows) {
     const cart = carts.get(pairKey(r.site_id, r.visitor_id)) as Cart;
+    if (r.reset_at) cart.resetAt = r.reset_at.getTime();
+    if (r.product_id === null) continue;
     const line: CartLine = {
       productId: r.product_id,
       quantity: r.quantity,
@@ -142,7 +141,6 @@ export async function updateCarts(
     cart.before.set(r.product_id, line);
     cart.lines.set(r.product_id, line);
   }
-  for (const r of states) (carts.get(pairKey(r.site_id, r.visitor_id)) as Cart).resetAt = r.reset_at.getTime();
 
   for (const ev of [...evs].sort(byTime)) {
     if (!feedsState(ev) || !ev.visitorId || !CART_TYPES.has(ev.e.type)) continue;
