@@ -1,6 +1,7 @@
 export {
   freePort,
   postgresAnswers,
+  type RedisServerOptions,
   redisAnswers,
   type Started,
   startEmbeddedPostgres,

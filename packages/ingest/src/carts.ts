@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { byTime, type Ev, type EventItemData, feedsState, pairKey } from './model';
+import type { Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 export interface CartLine {
@@ -78,11 +79,15 @@ export function applyCartEvent(cart: Cart, ev: Ev, counted: Set<string>): void {
 }
 
 /**
- * Loads the carts of every (site, visitor) in the batch, applies the batch's cart events in time
- * order and writes back the carts that changed. Returns all loaded carts: interest needs to know
- * what is in each cart.
+ * Loads the carts of every (site, visitor) in the batch and applies the batch's cart events in
+ * time order. Returns all loaded carts (interest needs to know what is in each cart) and the
+ * statements that write back the ones that changed.
  */
-export async function updateCarts(trx: Transaction<any>, evs: Ev[], counted: Set<string>): Promise<Map<string, Cart>> {
+export async function updateCarts(
+  trx: Transaction<any>,
+  evs: Ev[],
+  counted: Set<string>,
+): Promise<{ carts: Map<string, Cart>; writes: Statement[] }> {
   const carts = new Map<string, Cart>();
   for (const ev of evs) {
     if (!feedsState(ev) || !ev.visitorId) continue;
@@ -99,33 +104,32 @@ export async function updateCarts(trx: Transaction<any>, evs: Ev[], counted: Set
       });
     }
   }
-  if (carts.size === 0) return carts;
+  if (carts.size === 0) return { carts, writes: [] };
   const pairs = [...carts.values()];
-  const sites = pairs.map((c) => c.site);
-  const visitors = pairs.map((c) => c.visitorId);
-  const [{ rows: lines }, { rows: states }] = await Promise.all([
-    sql<{
-      site_id: string;
-      visitor_id: string;
-      product_id: string;
-      quantity: number;
-      price: string | null;
-      currency: string | null;
-      added_at: Date;
-      updated_at: Date;
-    }>`
-      select c.* from carts c join ${unnest([
-        ['site_id', 'text', sites],
-        ['visitor_id', 'uuid', visitors],
-      ])} on c.site_id = u.site_id and c.visitor_id = u.visitor_id`.execute(trx),
-    sql<{ site_id: string; visitor_id: string; reset_at: Date }>`
-      select s.* from cart_states s join ${unnest([
-        ['site_id', 'text', sites],
-        ['visitor_id', 'uuid', visitors],
-      ])} on s.site_id = u.site_id and s.visitor_id = u.visitor_id`.execute(trx),
-  ]);
-  for (const r of lines) {
+  // Lines and reset time of every cart in one read; a cart with neither gives no row.
+  const { rows } = await sql<{
+    site_id: string;
+    visitor_id: string;
+    product_id: string | null;
+    quantity: number;
+    price: string | null;
+    currency: string | null;
+    added_at: Date;
+    updated_at: Date;
+    reset_at: Date | null;
+  }>`
+    select u.site_id, u.visitor_id, c.product_id, c.quantity, c.price, c.currency, c.added_at, c.updated_at, s.reset_at
+    from ${unnest([
+      ['site_id', 'text', pairs.map((c) => c.site)],
+      ['visitor_id', 'uuid', pairs.map((c) => c.visitorId)],
+    ])}
+    left join cart_states s on s.site_id = u.site_id and s.visitor_id = u.visitor_id
+    left join carts c on c.site_id = u.site_id and c.visitor_id = u.visitor_id
+    where c.product_id is not null or s.reset_at is not null`.execute(trx);
+  for (const r of rows) {
     const cart = carts.get(pairKey(r.site_id, r.visitor_id)) as Cart;
+    if (r.reset_at) cart.resetAt = r.reset_at.getTime();
+    if (r.product_id === null) continue;
     const line: CartLine = {
       productId: r.product_id,
       quantity: r.quantity,
@@ -137,26 +141,35 @@ export async function updateCarts(trx: Transaction<any>, evs: Ev[], counted: Set
     cart.before.set(r.product_id, line);
     cart.lines.set(r.product_id, line);
   }
-  for (const r of states) (carts.get(pairKey(r.site_id, r.visitor_id)) as Cart).resetAt = r.reset_at.getTime();
 
   for (const ev of [...evs].sort(byTime)) {
     if (!feedsState(ev) || !ev.visitorId || !CART_TYPES.has(ev.e.type)) continue;
     applyCartEvent(carts.get(pairKey(ev.e.site, ev.visitorId)) as Cart, ev, counted);
   }
-  await writeCarts(trx, [...carts.values()]);
-  return carts;
+  return { carts, writes: cartWrites([...carts.values()]) };
 }
 
-async function writeCarts(trx: Transaction<any>, all: Cart[]): Promise<void> {
+/** Deletes the lines that left a cart and upserts the lines that are new or changed (disjoint rows). */
+function cartWrites(all: Cart[]): Statement[] {
   const changed = all.filter((c) => c.changed);
-  if (changed.length === 0) return;
-  await sql`delete from carts c using ${unnest([
-    ['site_id', 'text', changed.map((c) => c.site)],
-    ['visitor_id', 'uuid', changed.map((c) => c.visitorId)],
-  ])} where c.site_id = u.site_id and c.visitor_id = u.visitor_id`.execute(trx);
-  const rows = changed.flatMap((c) => [...c.lines.values()].map((l) => ({ c, l })));
+  const out: Statement[] = [];
+  const gone = changed.flatMap((c) => [...c.before.keys()].filter((p) => !c.lines.has(p)).map((p) => ({ c, p })));
+  if (gone.length > 0) {
+    out.push({
+      sql: sql`delete from carts c using ${unnest([
+        ['site_id', 'text', gone.map((g) => g.c.site)],
+        ['visitor_id', 'uuid', gone.map((g) => g.c.visitorId)],
+        ['product_id', 'text', gone.map((g) => g.p)],
+      ])} where c.site_id = u.site_id and c.visitor_id = u.visitor_id and c.product_id = u.product_id`,
+    });
+  }
+  // A line object left untouched by the batch is the very object loaded: nothing to write.
+  const rows = changed.flatMap((c) =>
+    [...c.lines.values()].filter((l) => c.before.get(l.productId) !== l).map((l) => ({ c, l })),
+  );
   if (rows.length > 0) {
-    await sql`insert into carts (site_id, visitor_id, product_id, quantity, price, currency, added_at, updated_at)
+    out.push({
+      sql: sql`insert into carts (site_id, visitor_id, product_id, quantity, price, currency, added_at, updated_at)
       select * from ${unnest([
         ['site_id', 'text', rows.map((r) => r.c.site)],
         ['visitor_id', 'uuid', rows.map((r) => r.c.visitorId)],
@@ -166,18 +179,22 @@ async function writeCarts(trx: Transaction<any>, all: Cart[]): Promise<void> {
         ['currency', 'text', rows.map((r) => r.l.currency)],
         ['added_at', 'timestamptz', rows.map((r) => iso(r.l.addedAt))],
         ['updated_at', 'timestamptz', rows.map((r) => iso(r.l.updatedAt))],
-      ])}`.execute(trx);
+      ])}
+      on conflict (site_id, visitor_id, product_id) do update set quantity = excluded.quantity, price = excluded.price,
+        currency = excluded.currency, added_at = excluded.added_at, updated_at = excluded.updated_at`,
+    });
   }
   const resets = changed.filter((c) => c.resetChanged);
   if (resets.length > 0) {
-    await sql`insert into cart_states (site_id, visitor_id, reset_at)
+    out.push({
+      sql: sql`insert into cart_states (site_id, visitor_id, reset_at)
       select * from ${unnest([
         ['site_id', 'text', resets.map((c) => c.site)],
         ['visitor_id', 'uuid', resets.map((c) => c.visitorId)],
         ['reset_at', 'timestamptz', resets.map((c) => iso(c.resetAt))],
       ])}
-      on conflict (site_id, visitor_id) do update set reset_at = greatest(cart_states.reset_at, excluded.reset_at)`.execute(
-      trx,
-    );
+      on conflict (site_id, visitor_id) do update set reset_at = greatest(cart_states.reset_at, excluded.reset_at)`,
+    });
   }
+  return out;
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { RejectedRecord } from '@rt/queue';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Ev } from './model';
+import type { Statement } from './statements';
 import { unnest } from './unnest';
 
 /** One INSERT ... SELECT FROM unnest for all the batch's new events. */
-export async function insertEvents(trx: Transaction<any>, evs: Ev[]): Promise<void> {
-  if (evs.length === 0) return;
+export function eventsWrite(evs: Ev[]): Statement | null {
+  if (evs.length === 0) return null;
   const col = <T>(f: (ev: Ev) => T) => evs.map(f);
-  await sql`
+  const statement = sql`
     insert into events (site_id, event_id, visitor_id, session_id, type, ts, received_at, url, referrer, items,
       value, currency, transaction_id, cookie_state, is_bot, ts_corrected)
     select * from ${unnest([
@@ -28,7 +29,8 @@ export async function insertEvents(trx: Transaction<any>, evs: Ev[]): Promise<vo
       ['cookie_state', 'text', col((ev) => ev.e.cookie_state)],
       ['is_bot', 'bool', col((ev) => ev.e.is_bot)],
       ['ts_corrected', 'bool', col((ev) => ev.e.ts_corrected)],
-    ])}`.execute(trx);
+    ])}`;
+  return { sql: statement };
 }
 
 export const rejectedKey = (r: RejectedRecord): string =>
@@ -40,9 +42,9 @@ export const rejectedKey = (r: RejectedRecord): string =>
 const noNul = (s: string) => s.replaceAll('\u0000', '\uFFFD');
 
 /** Rejected records, once each: a retried job carries the same records with the same keys. */
-export async function insertRejected(trx: Transaction<any>, rejected: RejectedRecord[]): Promise<number> {
-  if (rejected.length === 0) return 0;
-  const { rows } = await sql`
+export function rejectedWrite(rejected: RejectedRecord[]): Statement | null {
+  if (rejected.length === 0) return null;
+  const statement = sql`
     insert into rejected_events (site_id, source, reason, payload, received_at, dedup_key)
     select * from ${unnest([
       ['site_id', 'text', rejected.map((r) => r.site)],
@@ -52,6 +54,6 @@ export async function insertRejected(trx: Transaction<any>, rejected: RejectedRe
       ['received_at', 'timestamptz', rejected.map((r) => r.received_at)],
       ['dedup_key', 'text', rejected.map(rejectedKey)],
     ])}
-    on conflict (dedup_key) do nothing returning id`.execute(trx);
-  return rows.length;
+    on conflict (dedup_key) do nothing returning id`;
+  return { sql: statement, count: 'rejected' };
 }

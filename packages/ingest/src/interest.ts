@@ -1,6 +1,7 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Cart } from './carts';
 import { type Ev, feedsState, pairKey } from './model';
+import type { Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 interface Row {
@@ -24,12 +25,7 @@ const min = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
  * now (taken from the cart after this batch) and when it was last purchased. Counts add up, so
  * the upsert commutes with batches written before or after.
  */
-export async function upsertInterest(
-  trx: Transaction<any>,
-  evs: Ev[],
-  carts: Map<string, Cart>,
-  counted: Set<string>,
-): Promise<void> {
+export function interestWrite(evs: Ev[], carts: Map<string, Cart>, counted: Set<string>): Statement | null {
   const rows = new Map<string, Row>();
   const row = (site: string, visitorId: string, productId: string, ms: number): Row => {
     const k = `${pairKey(site, visitorId)}\u0000${productId}`;
@@ -74,9 +70,9 @@ export async function upsertInterest(
       row(cart.site, cart.visitorId, line.productId, line.updatedAt);
     }
   }
-  if (rows.size === 0) return;
+  if (rows.size === 0) return null;
   const all = [...rows.values()];
-  await sql`
+  const statement = sql`
     insert into interest (visitor_id, site_id, product_id, first_viewed_at, last_viewed_at, view_count,
       in_cart, carted_at, purchased_at, updated_at)
     select * from ${unnest([
@@ -99,5 +95,6 @@ export async function upsertInterest(
       in_cart = excluded.in_cart,
       carted_at = greatest(interest.carted_at, excluded.carted_at),
       purchased_at = greatest(interest.purchased_at, excluded.purchased_at),
-      updated_at = greatest(interest.updated_at, excluded.updated_at)`.execute(trx);
+      updated_at = greatest(interest.updated_at, excluded.updated_at)`;
+  return { sql: statement };
 }

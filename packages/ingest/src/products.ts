@@ -1,5 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { byTime, type Ev, feedsState } from './model';
+import type { Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 const FIELDS = ['name', 'price', 'currency', 'url', 'image', 'category'] as const;
@@ -20,7 +21,7 @@ interface Row {
  * (by event time, so a late old event never overwrites newer data), and the popularity counters
  * views (view_item), carts (add_to_cart) and purchases (new orders only).
  */
-export async function upsertProducts(trx: Transaction<any>, evs: Ev[], counted: Set<string>): Promise<void> {
+export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null {
   const rows = new Map<string, Row>();
   for (const ev of [...evs].sort(byTime)) {
     if (!feedsState(ev) || !ev.e.items?.length) continue;
@@ -40,13 +41,13 @@ export async function upsertProducts(trx: Transaction<any>, evs: Ev[], counted: 
       else if (ev.e.type === 'purchase' && counted.has(ev.e.event_id)) r.purchases += 1;
     }
   }
-  if (rows.size === 0) return;
+  if (rows.size === 0) return null;
   const all = [...rows.values()];
   const col = (f: Field) => all.map((r) => r.values[f] ?? null);
   const pick = (f: string) =>
     sql.raw(`${f} = case when excluded.updated_at >= products.updated_at
       then coalesce(excluded.${f}, products.${f}) else coalesce(products.${f}, excluded.${f}) end`);
-  await sql`
+  const statement = sql`
     insert into products (site_id, id, name, price, currency, url, image, category, views, carts, purchases, updated_at)
     select * from ${unnest([
       ['site_id', 'text', all.map((r) => r.site)],
@@ -68,5 +69,6 @@ export async function upsertProducts(trx: Transaction<any>, evs: Ev[], counted: 
       views = products.views + excluded.views,
       carts = products.carts + excluded.carts,
       purchases = products.purchases + excluded.purchases,
-      updated_at = greatest(products.updated_at, excluded.updated_at)`.execute(trx);
+      updated_at = greatest(products.updated_at, excluded.updated_at)`;
+  return { sql: statement };
 }

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { byTime, type Ev, pairKey } from './model';
 import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
+import type { Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 interface Pair {
@@ -8,9 +9,9 @@ interface Pair {
   visitorId: string;
   evs: Ev[];
   lo: number;
-  hi: number;
   window: Array<SessionState & { existing: true }>;
-  hasNext: boolean;
+  /** The visitor's session before the window, still open: new events show it timed out. */
+  prev: SessionState | null;
 }
 
 interface SessionRow {
@@ -23,7 +24,7 @@ interface SessionRow {
   end_reason: 'timeout' | 'logout' | null;
   event_count: number;
   email_sha256: string | null;
-  is_next: boolean;
+  part: 'window' | 'prev';
 }
 
 const toState = (r: SessionRow): SessionState & { existing: true } => ({
@@ -51,45 +52,46 @@ const toSessionEvent = (ev: Ev): SessionEvent => ({
  * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and
  * boundaries come out as if everything had arrived at once. Runs under the visitor row locks.
  */
-export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<void> {
+export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<Statement[]> {
   const pairs = new Map<string, Pair>();
   for (const ev of evs) {
     if (!ev.visitorId) continue;
     const k = pairKey(ev.e.site, ev.visitorId);
     let p = pairs.get(k);
     if (!p) {
-      p = { site: ev.e.site, visitorId: ev.visitorId, evs: [], lo: ev.ms, hi: ev.ms, window: [], hasNext: false };
+      p = { site: ev.e.site, visitorId: ev.visitorId, evs: [], lo: ev.ms, window: [], prev: null };
       pairs.set(k, p);
     }
     p.evs.push(ev);
     p.lo = Math.min(p.lo, ev.ms);
-    p.hi = Math.max(p.hi, ev.ms);
   }
-  if (pairs.size === 0) return;
+  if (pairs.size === 0) return [];
   const all = [...pairs.values()];
   const u = () =>
     unnest([
       ['site_id', 'text', all.map((p) => p.site)],
       ['visitor_id', 'uuid', all.map((p) => p.visitorId)],
       ['lo', 'timestamptz', all.map((p) => iso(p.lo - SESSION_TIMEOUT_MS))],
-      ['hi', 'timestamptz', all.map((p) => iso(p.hi + SESSION_TIMEOUT_MS))],
     ]);
+  // The window: every session the new events could touch or follow, i.e. all that end within
+  // 30 minutes before the earliest new event or later. Before it, at most one still-open session.
   const { rows } = await sql<SessionRow>`
-    select s.*, false as is_next from sessions s join ${u()}
-      on s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at >= u.lo and s.started_at <= u.hi
+    select s.*, 'window' as part from sessions s join ${u()}
+      on s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at >= u.lo
     union all
-    select n.*, true from ${u()} cross join lateral (
-      select * from sessions s where s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.started_at > u.hi
-      order by s.started_at limit 1) n`.execute(trx);
+    select p.*, 'prev' from ${u()} cross join lateral (
+      select * from sessions s where s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at < u.lo
+      order by s.started_at desc limit 1) p
+    where p.ended_at is null`.execute(trx);
   for (const r of rows) {
     const p = pairs.get(pairKey(r.site_id, r.visitor_id)) as Pair;
-    if (r.is_next) p.hasNext = true;
+    if (r.part === 'prev') p.prev = toState(r);
     else p.window.push(toState(r));
   }
 
   const slow = all.filter((p) => {
     const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
-    return p.hasNext || p.evs.some((ev) => ev.ms <= last);
+    return p.evs.some((ev) => ev.ms <= last);
   });
   const stored = await loadStoredEvents(trx, slow);
   const upserts: Array<{ p: Pair; s: SessionState }> = [];
@@ -97,6 +99,11 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
   const moves: Array<{ eventId: string; from: string; to: string }> = [];
   for (const p of all) {
     p.evs.sort(byTime);
+    if (p.prev) {
+      p.prev.endedMs = p.prev.lastMs + SESSION_TIMEOUT_MS;
+      p.prev.endReason = 'timeout';
+      upserts.push({ p, s: p.prev });
+    }
     if (!slow.includes(p)) {
       const latest = p.window.sort((a, b) => a.startMs - b.startMs).at(-1) ?? null;
       const { assigned, touched } = sessionize(p.site, p.visitorId, latest, p.evs.map(toSessionEvent));
@@ -114,11 +121,6 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
     ];
     merged.sort((a, b) => a.ms - b.ms || (a.eventId < b.eventId ? -1 : 1));
     const { assigned, touched } = sessionize(p.site, p.visitorId, null, merged);
-    const last = touched.at(-1);
-    if (p.hasNext && last && last.endReason === null) {
-      last.endedMs = last.lastMs + SESSION_TIMEOUT_MS;
-      last.endReason = 'timeout';
-    }
     merged.forEach((m, i) => {
       const sid = assigned[i] as string;
       if ('ev' in m) m.ev.sessionId = sid;
@@ -128,7 +130,7 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
     for (const s of p.window) if (!keep.has(s.id)) deletes.push(s.id);
     for (const s of touched) upserts.push({ p, s });
   }
-  await writeSessions(trx, upserts, deletes, moves);
+  return sessionWrites(upserts, deletes, moves);
 }
 
 async function loadStoredEvents(
@@ -161,23 +163,26 @@ async function loadStoredEvents(
   return out;
 }
 
-async function writeSessions(
-  trx: Transaction<any>,
+function sessionWrites(
   upserts: Array<{ p: Pair; s: SessionState }>,
   deletes: string[],
   moves: Array<{ eventId: string; from: string; to: string }>,
-): Promise<void> {
-  if (deletes.length > 0) await sql`delete from sessions where id = any(${deletes}::uuid[])`.execute(trx);
+): Statement[] {
+  const out: Statement[] = [];
+  if (deletes.length > 0) out.push({ sql: sql`delete from sessions where id = any(${deletes}::uuid[])` });
   if (moves.length > 0) {
-    await sql`update events e set session_id = u.session_to from ${unnest([
-      ['event_id', 'uuid', moves.map((m) => m.eventId)],
-      ['session_from', 'uuid', moves.map((m) => m.from)],
-      ['session_to', 'uuid', moves.map((m) => m.to)],
-    ])} where e.session_id = u.session_from and e.event_id = u.event_id`.execute(trx);
+    out.push({
+      sql: sql`update events e set session_id = u.session_to from ${unnest([
+        ['event_id', 'uuid', moves.map((m) => m.eventId)],
+        ['session_from', 'uuid', moves.map((m) => m.from)],
+        ['session_to', 'uuid', moves.map((m) => m.to)],
+      ])} where e.session_id = u.session_from and e.event_id = u.event_id`,
+    });
   }
-  if (upserts.length === 0) return;
+  if (upserts.length === 0) return out;
   upserts.sort((a, b) => (a.s.id < b.s.id ? -1 : 1));
-  await sql`
+  out.push({
+    sql: sql`
     insert into sessions (id, site_id, visitor_id, started_at, last_event_at, ended_at, end_reason, event_count, email_sha256)
     select * from ${unnest([
       ['id', 'uuid', upserts.map((x) => x.s.id)],
@@ -192,5 +197,7 @@ async function writeSessions(
     ])}
     on conflict (id) do update set started_at = excluded.started_at, last_event_at = excluded.last_event_at,
       ended_at = excluded.ended_at, end_reason = excluded.end_reason, event_count = excluded.event_count,
-      email_sha256 = excluded.email_sha256`.execute(trx);
+      email_sha256 = excluded.email_sha256`,
+  });
+  return out;
 }

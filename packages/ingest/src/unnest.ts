@@ -8,9 +8,16 @@ export type Column = readonly [name: string, type: PgType, values: readonly unkn
  * statement carries any number of rows without nearing PostgreSQL's 65,535-parameter limit.
  */
 export function unnest(columns: readonly Column[], alias = 'u'): RawBuilder<unknown> {
-  const args = sql.join(columns.map(([, type, values]) => sql`${sql.val(values)}::${sql.raw(type)}[]`));
+  // jsonb travels as text[]: a jsonb[] literal escapes every quote of every document again.
+  const args = sql.join(
+    columns.map(([, type, values]) => sql`${sql.val(values)}::${sql.raw(type === 'jsonb' ? 'text' : type)}[]`),
+  );
   const names = sql.join(columns.map(([name]) => sql.id(name)));
-  return sql`unnest(${args}) as ${sql.id(alias)}(${names})`;
+  if (!columns.some(([, type]) => type === 'jsonb')) return sql`unnest(${args}) as ${sql.id(alias)}(${names})`;
+  const casts = sql.join(
+    columns.map(([name, type]) => (type === 'jsonb' ? sql`${sql.id(name)}::jsonb as ${sql.id(name)}` : sql.id(name))),
+  );
+  return sql`(select ${casts} from unnest(${args}) as u0(${names})) as ${sql.id(alias)}`;
 }
 
 export const iso = (ms: number | null | undefined): string | null =>

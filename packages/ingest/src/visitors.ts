@@ -4,6 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import { type IdentityKey, identityKeysOf, idKey, KeyUnion } from './identity-keys';
 import { mergeVisitors, type VisitorMerge } from './merge';
 import { type Ev, RetryableConflict } from './model';
+import { runTogether, type Statement } from './statements';
 import { iso, unnest } from './unnest';
 
 interface Component {
@@ -67,28 +68,24 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
   const { components, union, keyed } = buildComponents(evs);
   if (components.size === 0) return [];
   const all = [...keyed.values()];
-  const { rows: known } = await sql<{ kind: IdentityKind; value: string; visitor_id: string }>`
-    select i.kind, i.value, i.visitor_id from ${unnest([
+  // Lookup and lock in one statement: the visitors found are locked in id order (racing batches
+  // queue up instead of deadlocking) and read as they are once the lock is ours.
+  const { rows: known } = await sql<{ kind: IdentityKind; value: string; visitor_id: string } & Locked>`
+    select i.kind, i.value, i.visitor_id, v.id, v.merged_into, v.first_seen_at from ${unnest([
       ['kind', 'text', all.map((k) => k.kind)],
       ['value', 'text', all.map((k) => k.value)],
-    ])} join identities i on i.kind = u.kind and i.value = u.value`.execute(trx);
+    ])} join identities i on i.kind = u.kind and i.value = u.value
+    join visitors v on v.id = i.visitor_id
+    order by i.visitor_id for no key update of v`.execute(trx);
   const knownKeys = new Set<string>();
+  const locked = new Map<string, Locked>();
   for (const r of known) {
+    // Merged since the identity was read (the lock returns the visitor as it is now): stale.
+    if (r.merged_into !== null) throw new RetryableConflict('identity points to a merged visitor');
     const k = idKey(r.kind, r.value);
     knownKeys.add(k);
+    locked.set(r.id, r);
     (components.get(union.find(k)) as Component).existing.add(r.visitor_id);
-  }
-
-  const existingIds = [...new Set(known.map((r) => r.visitor_id))].sort();
-  const locked = new Map<string, Locked>();
-  if (existingIds.length > 0) {
-    const { rows } = await sql<Locked>`
-      select id, merged_into, first_seen_at from visitors where id = any(${existingIds}::uuid[])
-      order by id for no key update`.execute(trx);
-    for (const r of rows) locked.set(r.id, r);
-    if (rows.length !== existingIds.length || rows.some((r) => r.merged_into !== null)) {
-      throw new RetryableConflict('identity points to a visitor merged or removed meanwhile');
-    }
   }
 
   const merges: VisitorMerge[] = [];
@@ -120,26 +117,35 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
   }
 
   await mergeVisitors(trx, merges);
+  const writes: Statement[] = [];
   if (created.length > 0) {
-    await sql`insert into visitors (id, first_seen_at, last_seen_at)
+    writes.push({
+      sql: sql`insert into visitors (id, first_seen_at, last_seen_at)
       select id, first_seen_at, last_seen_at from ${unnest([
         ['id', 'uuid', created.map((v) => v.id)],
         ['first_seen_at', 'timestamptz', created.map((v) => iso(v.first))],
         ['last_seen_at', 'timestamptz', created.map((v) => iso(v.last))],
-      ])}`.execute(trx);
+      ])}`,
+    });
   }
   if (seen.length > 0) {
-    await sql`update visitors v set first_seen_at = least(v.first_seen_at, u.first_seen_at),
+    // last_seen_at moves in steps of a minute: a visitor active in every batch is not rewritten each time.
+    writes.push({
+      sql: sql`update visitors v set first_seen_at = least(v.first_seen_at, u.first_seen_at),
         last_seen_at = greatest(v.last_seen_at, u.last_seen_at)
       from ${unnest([
         ['id', 'uuid', seen.map((v) => v.id)],
         ['first_seen_at', 'timestamptz', seen.map((v) => iso(v.first))],
         ['last_seen_at', 'timestamptz', seen.map((v) => iso(v.last))],
-      ])} where v.id = u.id`.execute(trx);
+      ])} where v.id = u.id
+        and (u.first_seen_at < v.first_seen_at or u.last_seen_at > v.last_seen_at + interval '1 minute')`,
+    });
   }
   if (newIdentities.length > 0) {
     newIdentities.sort((a, b) => (idKey(a.key.kind, a.key.value) < idKey(b.key.kind, b.key.value) ? -1 : 1));
-    const { rows } = await sql`
+    writes.push({
+      count: 'identities',
+      sql: sql`
       insert into identities (kind, value, visitor_id, site_id, first_seen_at, last_seen_at)
       select * from ${unnest([
         ['kind', 'text', newIdentities.map((n) => n.key.kind)],
@@ -150,9 +156,11 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
         ['last_seen_at', 'timestamptz', newIdentities.map((n) => iso(n.last))],
       ])}
       order by kind, value
-      on conflict do nothing returning kind`.execute(trx);
-    // Another batch linked one of these ids first: our picture of who is who is stale.
-    if (rows.length !== newIdentities.length) throw new RetryableConflict('identity created concurrently');
+      on conflict do nothing returning kind`,
+    });
   }
+  const counts = await runTogether(trx, writes);
+  // Another batch linked one of these ids first: our picture of who is who is stale.
+  if ((counts.identities ?? 0) !== newIdentities.length) throw new RetryableConflict('identity created concurrently');
   return merges;
 }

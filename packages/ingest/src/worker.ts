@@ -6,7 +6,7 @@ import { Batcher } from './batcher';
 import { eraseVisitor } from './erase';
 import { isConnectionError } from './errors';
 import type { IngestMetrics } from './metrics';
-import { PartitionCache } from './partitions';
+import { dropPartitionsOlderThan, PartitionCache } from './partitions';
 import { writeBatch } from './write-batch';
 
 export interface IngestWorkerOptions {
@@ -20,18 +20,17 @@ export interface IngestWorkerOptions {
   maxInFlight?: number;
   lockDuration?: number;
   stalledInterval?: number;
+  /** Events older than this are not stored, and their monthly partitions are dropped. */
   retentionDays?: number;
   /** How often lag and dead letters are sampled for /metrics. */
   sampleIntervalMs?: number;
-  /** How often partitions ahead of need are checked. */
+  /** How often partitions ahead of need are checked and those past retention dropped. */
   partitionIntervalMs?: number;
 }
 
 export interface IngestWorkers {
   events: Worker;
   privacy: Worker;
-  /** True once a batch or a partition check reached PostgreSQL since the last failure. */
-  healthy(): boolean;
   close(): Promise<void>;
 }
 
@@ -55,40 +54,42 @@ function exhausted(job: Job | undefined, err: Error): boolean {
 export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOptions = {}): Promise<IngestWorkers> {
   const { db, backend, logger, metrics } = deps;
   const partitions = new PartitionCache(db);
-  let healthy = true;
   const checkPartitions = async () => {
     try {
       await partitions.ensureAhead();
-      healthy = true;
+      if (opts.retentionDays) {
+        const dropped = await dropPartitionsOlderThan(db, new Date(Date.now() - opts.retentionDays * 86_400_000));
+        partitions.forget(dropped);
+        if (dropped.length > 0) logger.info({ dropped }, 'dropped event partitions past retention');
+      }
     } catch (err) {
-      healthy = false;
       logger.warn({ err }, 'could not check event partitions');
     }
   };
   await checkPartitions();
 
-  const write = (input: IngestJob) => writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
+  const write = async (input: IngestJob) => {
+    const started = performance.now();
+    const stats = await writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
+    metrics.batchEvents.observe(stats.events);
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    metrics.rows.inc({ kind: 'written' }, stats.inserted);
+    metrics.rows.inc({ kind: 'duplicate' }, stats.duplicates);
+    metrics.rows.inc({ kind: 'expired' }, stats.expired);
+    metrics.rows.inc({ kind: 'rejected' }, stats.rejected);
+    metrics.writeRetries.inc(stats.attempts - 1);
+  };
   const batcher = new Batcher<IngestJob>({
     maxSize: opts.batchMaxEvents ?? 2000,
     maxWaitMs: opts.batchMaxWaitMs ?? 10,
     maxInFlight: opts.maxInFlight ?? 1,
     sizeOf: (job) => job.events.length + job.rejected.length,
     write: async (jobs) => {
-      const started = performance.now();
       const input = { v: 1 as const, events: jobs.flatMap((j) => j.events), rejected: jobs.flatMap((j) => j.rejected) };
       try {
-        const stats = await write(input);
-        healthy = true;
-        metrics.batchEvents.observe(stats.events);
-        metrics.batchSeconds.observe((performance.now() - started) / 1000);
-        metrics.rows.inc({ kind: 'written' }, stats.inserted);
-        metrics.rows.inc({ kind: 'duplicate' }, stats.duplicates);
-        metrics.rows.inc({ kind: 'expired' }, stats.expired);
-        metrics.rows.inc({ kind: 'rejected' }, stats.rejected);
-        metrics.writeRetries.inc(stats.attempts - 1);
+        await write(input);
         return undefined;
       } catch (err) {
-        if (isConnectionError(err)) healthy = false;
         if (jobs.length === 1 || isConnectionError(err)) throw err;
         // Something in the data broke the batch: write job by job so only the culprit fails.
         logger.warn({ err, jobs: jobs.length }, 'batch failed, writing its jobs one by one');
@@ -165,7 +166,6 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
   return {
     events,
     privacy,
-    healthy: () => healthy,
     async close() {
       for (const t of timers) clearInterval(t);
       // Stops fetching and waits for active jobs, which settle when their batch is written.

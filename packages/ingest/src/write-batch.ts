@@ -1,14 +1,15 @@
 import type { Db } from '@rt/db';
 import type { Transaction } from 'kysely';
 import { updateCarts } from './carts';
-import { insertEvents, insertRejected } from './events-table';
-import { upsertInterest } from './interest';
+import { eventsWrite, rejectedWrite } from './events-table';
+import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
-import { type BatchInput, type Ev, keyOf, RetryableConflict } from './model';
+import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
 import { insertOrders } from './orders';
 import type { PartitionCache } from './partitions';
-import { upsertProducts } from './products';
+import { productsWrite } from './products';
 import { assignSessions } from './sessions';
+import { runTogether, type Statement } from './statements';
 import { resolveVisitors } from './visitors';
 
 export interface WriteOptions {
@@ -45,13 +46,25 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
   const merges = await resolveVisitors(trx, news);
   const counted = await insertOrders(trx, news);
-  await assignSessions(trx, news);
-  const carts = await updateCarts(trx, news, counted);
-  await upsertInterest(trx, news, carts, counted);
-  await upsertProducts(trx, news, counted);
-  await insertEvents(trx, news);
-  const rejected = await insertRejected(trx, input.rejected);
+  const sessionWrites = await assignSessions(trx, news);
+  const { carts, writes: cartWrites } = await updateCarts(trx, news, counted);
+  // Everything left touches disjoint rows: one statement, one round trip.
+  const writes = [
+    ...sessionWrites,
+    ...cartWrites,
+    interestWrite(news, carts, counted),
+    productsWrite(news, counted),
+    eventsWrite(news),
+    rejectedWrite(input.rejected),
+  ].filter((w): w is Statement => w !== null);
+  const { rejected = 0 } = await runTogether(trx, writes);
   return { inserted: news.length, merges: merges.length, rejected };
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch. */
+function withoutNul(e: QueuedEventData): QueuedEventData {
+  const json = JSON.stringify(e);
+  return json.includes('\\u0000') ? JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) : e;
 }
 
 /**
@@ -66,7 +79,7 @@ export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions):
   const evs: Ev[] = [];
   let expired = 0;
   for (const raw of input.events) {
-    const e = { ...raw, event_id: raw.event_id.toLowerCase() };
+    const e = { ...withoutNul(raw), event_id: raw.event_id.toLowerCase() };
     const k = keyOf(e.site, e.event_id);
     if (seen.has(k)) continue;
     seen.add(k);

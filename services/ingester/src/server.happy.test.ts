@@ -68,6 +68,27 @@ describe.each(['redis', 'postgres'] as const)('ingester on the %s queue', (kind)
       expect(metrics).toMatch(/rt_ingest_events_total\{[^}]*kind="written"[^}]*\} 6/);
       expect(metrics).toContain('rt_ingest_batch_events_bucket');
       expect((await fetch(`${base}/v1/events`)).status).toBe(404);
+
+      // Erasure requested through the privacy queue (as the pixel's /v1/optout does).
+      await backend
+        .queue('privacy')
+        .add('erase', { v: 1, kind: 'rt_vid', value: vid, requested_at: new Date().toISOString() });
+      await waitFor(
+        async () =>
+          (await env.db.selectFrom('identities').select('kind').where('value', '=', vid).execute()).length === 0,
+        10_000,
+        'erasure',
+      );
+      const left = await env.db
+        .selectFrom('events')
+        .select('visitor_id')
+        .where('site_id', '=', site)
+        .where('visitor_id', 'is not', null)
+        .execute();
+      expect(left).toEqual([]);
+      expect(await env.db.selectFrom('interest').select('product_id').where('site_id', '=', site).execute()).toEqual(
+        [],
+      );
     } finally {
       await ingester.close();
     }

@@ -2,7 +2,7 @@ import type { Config } from '@rt/config';
 import { startIngestWorkers } from '@rt/ingest';
 import { listen } from '@rt/runtime';
 import { createApp } from './app';
-import { createDeps, type DepsOverrides, isReady } from './deps';
+import { createDeps, type DepsOverrides } from './deps';
 
 export interface Ingester {
   port: number;
@@ -17,7 +17,7 @@ export interface Ingester {
 export async function startIngester(config: Config, overrides: DepsOverrides = {}): Promise<Ingester> {
   const deps = createDeps(config, overrides);
   const workers = await startIngestWorkers(deps, deps.worker);
-  const app = createApp(deps, async () => workers.healthy() && (await isReady(deps)));
+  const app = createApp(deps);
   const http = await listen(app, config.INGESTER_PORT);
   deps.logger.info({ port: http.port, queue: deps.backend.kind }, 'ingester started');
   let closing: Promise<void> | undefined;

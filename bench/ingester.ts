@@ -1,0 +1,143 @@
+// Ingester throughput: events/s from a pre-filled queue (Redis) to committed rows (PostgreSQL),
+// beside COPY of the same rows into a regular table shaped like `events`, for several batch
+// sizes. Run alone with `npx tsx bench/ingester.ts` (DATABASE_URL / REDIS_URL, else local).
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { createDb, type Db, ensureEventPartitions, migrateToLatest } from '@rt/db';
+import { createIngestMetrics, startIngestWorkers } from '@rt/ingest';
+import { QueueBackend } from '@rt/queue';
+import { createLogger, createRegistry } from '@rt/runtime';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { makeJobs } from './ingest-data';
+
+export type BenchResult = {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  goal?: string;
+};
+
+const GOAL = '≥ 30,000 events/s end to end and ≥ 0.3 × COPY';
+const TABLES =
+  'events, event_keys, visitors, identities, sessions, products, carts, cart_states, interest, orders, rejected_events';
+
+/**
+ * COPY of the same rows (as the pipeline stored them, visitor and session ids included, so the
+ * indexes see the same keys) into `copy_baseline`: events' columns and indexes, not partitioned.
+ */
+async function copyBaseline(url: string, batch: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const chunks: Buffer[] = [];
+    const out = client.query(copyTo('copy (select * from events order by ts) to stdout with (format csv)'));
+    for await (const chunk of out) chunks.push(chunk as Buffer);
+    // The generated traffic has no newline inside a value, so lines are rows.
+    const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
+    await client.query('truncate copy_baseline');
+    const started = performance.now();
+    for (let i = 0; i < lines.length; i += batch) {
+      const stream = client.query(copyFrom('copy copy_baseline from stdin with (format csv)'));
+      await pipeline(async function* () {
+        yield `${lines.slice(i, i + batch).join('\n')}\n`;
+      }, stream);
+    }
+    return lines.length / ((performance.now() - started) / 1000);
+  } finally {
+    await client.end();
+  }
+}
+
+async function queueToRows(
+  db: Db,
+  url: string,
+  redisUrl: string,
+  jobs: ReturnType<typeof makeJobs>,
+  batch: number,
+): Promise<number> {
+  await sql.raw(`truncate ${TABLES}`).execute(db);
+  const namespace = `rt_bench_${randomBytes(4).toString('hex')}`;
+  const backend = new QueueBackend({ databaseUrl: url, redisUrl, namespace });
+  const queue = backend.queue('events');
+  for (let i = 0; i < jobs.length; i += 500) await queue.addBulk('ingest', jobs.slice(i, i + 500));
+  const total = jobs.reduce((n, j) => n + j.events.length, 0);
+  const metrics = createIngestMetrics(createRegistry('bench'));
+  const written = async () => (await metrics.rows.get()).values.find((v) => v.labels.kind === 'written')?.value ?? 0;
+  const started = performance.now();
+  const workers = await startIngestWorkers(
+    { db, backend, logger: createLogger('bench', (process.env.LOG_LEVEL as 'warn') ?? 'silent'), metrics },
+    {
+      batchMaxEvents: batch,
+      batchMaxWaitMs: 20,
+      concurrency: 64,
+      maxInFlight: Number(process.env.BENCH_INGEST_INFLIGHT ?? 1),
+    },
+  );
+  while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - started) / 1000;
+  await workers.close();
+  await queue.raw.obliterate({ force: true });
+  await backend.close();
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
+  if (rows[0]?.n !== total) throw new Error(`expected ${total} events, found ${rows[0]?.n}`);
+  return total / seconds;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const count = Number(process.env.BENCH_INGEST_EVENTS ?? 30_000);
+  const sizes = (process.env.BENCH_INGEST_BATCHES ?? '500,2000,5000').split(',').map(Number);
+  const name = `rt_bench_ingest_${randomBytes(4).toString('hex')}`;
+  const a = new pg.Client({ connectionString: admin });
+  await a.connect();
+  await a.query(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 10 });
+  const results: BenchResult[] = [];
+  try {
+    await migrateToLatest(db);
+    await ensureEventPartitions(db, new Date(Date.now() - 40 * 864e5), new Date(Date.now() + 40 * 864e5));
+    await sql`create table copy_baseline (like events including defaults including constraints)`.execute(db);
+    await sql`create index on copy_baseline (site_id, ts)`.execute(db);
+    await sql`create index on copy_baseline (visitor_id, ts) where visitor_id is not null`.execute(db);
+    await sql`create index on copy_baseline (session_id) where session_id is not null`.execute(db);
+    const jobs = makeJobs(Math.ceil(count / 100), 100);
+    const events = jobs.flatMap((j) => j.events);
+    for (const batch of sizes) {
+      const pipelineRate = await queueToRows(db, url.toString(), redisUrl, jobs, batch);
+      const copyRate = await copyBaseline(url.toString(), batch);
+      results.push({
+        name: `ingester queue→rows (${events.length} events, jobs of 100, batches of ≤${batch})`,
+        value: Math.round(pipelineRate),
+        unit: 'events/s',
+        baseline: {
+          name: `COPY of the same rows into an events-shaped table, ${batch} per COPY`,
+          value: Math.round(copyRate),
+        },
+        ratio: Number((pipelineRate / copyRate).toFixed(3)),
+        goal: GOAL,
+      });
+    }
+  } finally {
+    await db.destroy();
+    await a.query(`drop database if exists ${name} with (force)`);
+    await a.end();
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const r of await run()) {
+    console.log(
+      `${r.name}: ${r.value} ${r.unit} | ${r.baseline?.name}: ${r.baseline?.value} ${r.unit} | ratio ${r.ratio}`,
+    );
+  }
+  process.exit(0);
+}
