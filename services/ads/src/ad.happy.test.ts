@@ -87,22 +87,25 @@ describe('GET /v1/ad format=json', () => {
 });
 
 describe('opt-out and Global Privacy Control', () => {
-  it.each<Record<string, string>>([{ cookie: 'rt_optout=1' }, { 'sec-gpc': '1' }])('popular only and anonymous with %o', async (h) => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'S1');
-    const headers = { ...h, cookie: `${h.cookie ?? ''}; ${v.cookie}` };
-    const a = await json('/v1/ad?partner=news&n=3', headers);
-    expect(a.visitor).toBe('anonymous');
-    expect(a.products.map((p) => p.reason)).toEqual(['popular', 'popular', 'popular']);
-    expect(a.products.map((p) => p.id)).not.toContain('S1');
-    await get(pathOf(a.impression_url));
-    const row = await env.db
-      .selectFrom('impressions')
-      .select('visitor_id')
-      .where('ad_id', '=', a.ad_id)
-      .executeTakeFirst();
-    expect(row?.visitor_id).toBeNull();
-  });
+  it.each<Record<string, string>>([{ cookie: 'rt_optout=1' }, { 'sec-gpc': '1' }])(
+    'popular only and anonymous with %o',
+    async (h) => {
+      const v = await seedVisitor(env.db);
+      await addToCart(env.db, v.id, 'shop', 'S1');
+      const headers = { ...h, cookie: `${h.cookie ?? ''}; ${v.cookie}` };
+      const a = await json('/v1/ad?partner=news&n=3', headers);
+      expect(a.visitor).toBe('anonymous');
+      expect(a.products.map((p) => p.reason)).toEqual(['popular', 'popular', 'popular']);
+      expect(a.products.map((p) => p.id)).not.toContain('S1');
+      await get(pathOf(a.impression_url));
+      const row = await env.db
+        .selectFrom('impressions')
+        .select('visitor_id')
+        .where('ad_id', '=', a.ad_id)
+        .executeTakeFirst();
+      expect(row?.visitor_id).toBeNull();
+    },
+  );
 
   it('never sets a cookie', async () => {
     const v = await seedVisitor(env.db);

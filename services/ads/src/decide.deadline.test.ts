@@ -53,14 +53,16 @@ describe('the 50 ms deadline', () => {
       const res = await fetch(`${base()}/v1/ad?partner=news&n=2`, { headers: { cookie: v.cookie } });
       return { ms: performance.now() - started, body: (await res.json()) as AdJson, status: res.status };
     };
-    const fast = await ask();
-    expect(fast.body.products[0]).toMatchObject({ id: 'CART', reason: 'in_cart' });
+    // Warm: connections open, code compiled; on a loaded machine the first decisions may be slow.
+    await expect
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 5000, interval: 20 })
+      .toBe('in_cart');
     const before = await fallbacks();
 
-    proxy.delayMs = 300;
+    proxy.delayMs = 1500;
     const slow = await ask();
     expect(slow.status).toBe(200);
-    expect(slow.ms).toBeLessThan(200);
+    expect(slow.ms).toBeLessThan(750);
     expect(slow.body.visitor).toBe('anonymous');
     expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
     expect(await fallbacks()).toBe(before + 1);
@@ -68,7 +70,7 @@ describe('the 50 ms deadline', () => {
     proxy.delayMs = 0;
     // Connections still busy with the slow statements finish; the next decisions are personal again.
     await expect
-      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 3000, interval: 50 })
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 8000, interval: 50 })
       .toBe('in_cart');
   });
 
