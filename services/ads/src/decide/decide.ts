@@ -37,7 +37,7 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
 async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
   const who = req.identity;
   if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
-  const history = await loadHistory(deps.db, who, { withShown: !deps.caps });
+  const history = await loadHistory(deps.db, who, { withShown: !deps.caps, pool: deps.pool });
   const visitorId = history.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
   const shown =

@@ -1,5 +1,6 @@
 import type { Db } from '@rt/db';
 import { sql } from 'kysely';
+import type pg from 'pg';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
 export interface Engagement {
@@ -29,6 +30,13 @@ export interface Identity {
   emailSha256: string | null;
 }
 
+interface HistoryRow {
+  visitor_id: string | null;
+  cart: Engagement[] | null;
+  viewed: Engagement[] | null;
+  shown: Record<string, number> | null;
+}
+
 export const LOOKBACK = '30 days';
 export const CAP_WINDOW = '24 hours';
 const MAX_ROWS = 100;
@@ -43,19 +51,18 @@ const productFields = sql`'site', p.site_id, 'id', p.id, 'name', p.name, 'price'
  * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
  * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_visitor_idx).
  */
-export async function loadHistory(db: Db, who: Identity, opts: { withShown: boolean }): Promise<History> {
+export async function loadHistory(
+  db: Db,
+  who: Identity,
+  opts: { withShown: boolean; pool?: pg.Pool | null },
+): Promise<History> {
   const shown = opts.withShown
     ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
         select m.site_id || chr(31) || m.product_id as k, count(*) as n from impressions m
         where m.visitor_id in (select id from family) and m.shown_at > now() - ${CAP_WINDOW}::interval
         group by 1) s)`
     : sql`null`;
-  const { rows } = await sql<{
-    visitor_id: string | null;
-    cart: Engagement[] | null;
-    viewed: Engagement[] | null;
-    shown: Record<string, number> | null;
-  }>`
+  const query = sql<HistoryRow>`
     with recursive ident as (
       select visitor_id from identities
       where (kind = 'rt_vid' and value = ${who.rtVid}) or (kind = 'email_sha256' and value = ${who.emailSha256})
@@ -92,7 +99,16 @@ export async function loadHistory(db: Db, who: Identity, opts: { withShown: bool
           and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${LOOKBACK}::interval
         order by greatest(i.last_viewed_at, i.carted_at) desc limit ${MAX_ROWS}) vs) as viewed,
       ${shown} as shown
-  `.execute(db);
+  `;
+  let rows: HistoryRow[];
+  if (opts.pool) {
+    // A named (prepared) statement: planning this query costs more than running it.
+    const { sql: text, parameters } = query.compile(db);
+    const name = opts.withShown ? 'ads_history_shown_v1' : 'ads_history_v1';
+    rows = (await opts.pool.query<HistoryRow>({ name, text, values: parameters as unknown[] })).rows;
+  } else {
+    rows = (await query.execute(db)).rows;
+  }
   const row = rows[0];
   const viewed = (row?.viewed ?? []) as (Engagement & { in_cart: boolean })[];
   return {
