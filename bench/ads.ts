@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '@rt/db';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
@@ -140,6 +141,7 @@ export async function run(): Promise<BenchResult[]> {
     );
     await waitFor(`http://127.0.0.1:${adsPort}/readyz`);
     await paced(adsPort, RATE, 2); // warm-up: JIT, connections, caches
+    const load = loadavg()[0]!;
     const { p50, p99, errors } = await paced(adsPort, RATE, SECONDS);
     const metrics = await (await fetch(`http://127.0.0.1:${adsPort}/metrics`)).text();
     const fallbacks = Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
@@ -160,6 +162,8 @@ export async function run(): Promise<BenchResult[]> {
       { name: `ads decision p50 at ${RATE}/s (${shape})`, value: round(p50), unit: 'ms' },
       { name: `ads decision p99 at ${RATE}/s (${shape})`, value: round(p99), unit: 'ms', goal: '<= 10 ms' },
       { name: `ads errors at ${RATE}/s`, value: errors, unit: 'requests', goal: '0' },
+      // Other processes on the machine skew latency: the 1-minute load average when the run began.
+      { name: 'machine load average at the start of the run (2 cores)', value: round(load), unit: 'runnable' },
       { name: 'ads deadline fallbacks during the run', value: fallbacks, unit: 'decisions', goal: '0' },
       {
         name: 'ads max decisions/s (one visitor, 32 connections)',

@@ -74,6 +74,24 @@ describe('the 50 ms deadline', () => {
       .toBe('in_cart');
   });
 
+  it('sheds load: with the pool busy and a queue behind it, decisions do not wait for it', async () => {
+    const v = await seedVisitor(env.db);
+    const before = await fallbacks();
+    proxy.delayMs = 1500;
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } }).then(
+          (r) => r.json() as Promise<AdJson>,
+        ),
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(answers.every((a) => a.products[0]?.reason === 'popular')).toBe(true);
+    expect(await fallbacks()).toBe(before + 30);
+    proxy.delayMs = 0;
+  });
+
   it('answers from memory when the database fails outright', async () => {
     const broken = createDb('postgres://nobody:wrong@127.0.0.1:1/none', { max: 1 });
     const deps = createDeps(testConfig(env, { redis: false }), {

@@ -57,7 +57,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   let redis = overrides.redis;
   if (redis === undefined) {
     redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 20, connectTimeout: 2000 })
+      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 30, connectTimeout: 2000 })
       : null;
     if (redis) {
       const created = redis;

@@ -16,7 +16,10 @@ export async function warmCaches(deps: Deps): Promise<() => void> {
     await Promise.all([deps.popular.refresh(), deps.directory.refresh()]);
   };
   // Open a few connections now, so the first decisions do not pay for connecting.
-  const warmConnections = Promise.all(Array.from({ length: 4 }, () => sql`select 1`.execute(deps.db)));
+  const warmConnections = Promise.all([
+    ...Array.from({ length: 4 }, () => sql`select 1`.execute(deps.db)),
+    deps.redis?.ping(),
+  ]);
   // A database that is down at start must not keep the service from answering (popular: empty).
   await Promise.race([
     Promise.all([refresh(), warmConnections]),

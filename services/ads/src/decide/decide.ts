@@ -64,6 +64,13 @@ async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
  */
 export async function decide(deps: Deps, req: AdRequest): Promise<Decision> {
   const end = deps.metrics.decisionSeconds.startTimer();
+  // Overloaded: with a full pool and a queue behind it, this decision cannot make its deadline,
+  // and starting its query anyway would only slow the ones already waiting.
+  if (deps.pool && deps.pool.waitingCount >= deps.pool.options.max) {
+    deps.metrics.deadlineFallbacks.inc();
+    end();
+    return popularOnly(deps, req.n);
+  }
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), deps.deadlineMs);

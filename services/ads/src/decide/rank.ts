@@ -40,15 +40,20 @@ function toProduct(e: Engagement): CatalogProduct {
 
 /** Latest engagement per product (with its latest purchase), most recent first. */
 function latestFirst(list: Engagement[]): Engagement[] {
-  const best = new Map<string, Engagement>();
+  const best = new Map<string, { e: Engagement; at: number; bought: number }>();
   for (const e of list) {
     const k = productKey(e.site, e.id);
+    const at = time(e.at);
+    const bought = time(e.purchased_at);
     const prev = best.get(k);
-    const later = !prev || time(e.at) > time(prev.at) ? e : prev;
-    const purchased = prev && time(prev.purchased_at) > time(e.purchased_at) ? prev.purchased_at : e.purchased_at;
-    best.set(k, { ...later, purchased_at: purchased });
+    if (!prev) best.set(k, { e, at, bought });
+    else {
+      const later = at > prev.at ? { e, at } : prev;
+      const latestBuy = bought > prev.bought ? e.purchased_at : prev.e.purchased_at;
+      best.set(k, { e: { ...later.e, purchased_at: latestBuy }, at: later.at, bought: Math.max(bought, prev.bought) });
+    }
   }
-  return [...best.values()].sort((a, b) => time(b.at) - time(a.at));
+  return [...best.values()].sort((a, b) => b.at - a.at).map((x) => x.e);
 }
 
 /**
