@@ -157,6 +157,7 @@ export async function run(): Promise<BenchResult[]> {
     const adsRate = await maxRate(`http://127.0.0.1:${adsPort}/v1/ad?partner=bench-news&slot=side&n=4`, {
       cookie: `rt_vid=${benchCookie(42)}`,
     });
+    const anonRate = await maxRate(`http://127.0.0.1:${adsPort}/v1/ad?partner=bench-news&slot=side&n=4`);
     const shape = `${BENCH_SHAPE.visitors} visitors x ${BENCH_SHAPE.viewsPerVisitor} products, Redis ${redisUrl ? 'on' : 'off'}`;
     return [
       { name: `ads decision p50 at ${RATE}/s (${shape})`, value: round(p50), unit: 'ms' },
@@ -171,6 +172,13 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'req/s',
         baseline: { name: 'bare node:http fixed JSON', value: bareRate },
         ratio: round(adsRate / bareRate),
+      },
+      {
+        name: 'ads max decisions/s, anonymous (popular from memory, no database)',
+        value: anonRate,
+        unit: 'req/s',
+        baseline: { name: 'bare node:http fixed JSON', value: bareRate },
+        ratio: round(anonRate / bareRate),
       },
     ];
   } finally {
