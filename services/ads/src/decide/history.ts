@@ -1,5 +1,5 @@
 import type { Db } from '@rt/db';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
@@ -11,9 +11,10 @@ export interface Engagement {
   currency: string | null;
   url: string | null;
   image: string | null;
-  /** Last view, or when it entered the cart (cart rows). */
-  at: string;
-  purchased_at: string | null;
+  /** Last view, or when it entered the cart (cart rows), in epoch ms. */
+  at: number | null;
+  /** Last purchase, epoch ms. */
+  purchased_at: number | null;
 }
 
 export interface History {
@@ -40,6 +41,9 @@ interface HistoryRow {
 export const LOOKBACK = '30 days';
 export const CAP_WINDOW = '24 hours';
 const MAX_ROWS = 100;
+
+/** Times travel as epoch milliseconds: cheaper to parse and compare than ISO strings. */
+const ms = (t: RawBuilder<unknown>) => sql`(extract(epoch from ${t}) * 1000)::float8`;
 
 const productFields = sql`'site', p.site_id, 'id', p.id, 'name', p.name, 'price', p.price, 'currency', p.currency,
   'url', p.url, 'image', p.image`;
@@ -79,17 +83,17 @@ function statement(db: Db, withShown: boolean): string {
     select
       (select id from root) as visitor_id,
       (select json_agg(x) from (
-        select json_build_object(${productFields}, 'at', greatest(c.added_at, c.updated_at),
-          'purchased_at', (select max(i.purchased_at) from interest i
-            where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)) as x
+        select json_build_object(${productFields}, 'at', ${ms(sql`greatest(c.added_at, c.updated_at)`)},
+          'purchased_at', ${ms(sql`(select max(i.purchased_at) from interest i
+            where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)`)}) as x
         from carts c join products p on p.site_id = c.site_id and p.id = c.product_id
         where c.visitor_id in (select id from family) and c.updated_at > now() - ${sql.lit(LOOKBACK)}::interval
         order by c.updated_at desc limit ${sql.lit(MAX_ROWS)}) cs) as cart,
       (select json_agg(x) from (
         select json_build_object(${productFields},
-          'at', case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end,
+          'at', ${ms(sql`case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end`)},
           'in_cart', i.in_cart,
-          'purchased_at', i.purchased_at) as x
+          'purchased_at', ${ms(sql`i.purchased_at`)}) as x
         from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
         where i.visitor_id in (select id from family)
           and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${sql.lit(LOOKBACK)}::interval

@@ -4,7 +4,7 @@ import type { CatalogProduct } from './popular';
 import { productKey, rank } from './rank';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
-const at = (h: number) => new Date(T0 + h * 3600_000).toISOString();
+const at = (h: number) => T0 + h * 3600_000;
 const e = (id: string, h: number, purchasedH: number | null = null, site = 's'): Engagement => ({
   site,
   id,
@@ -36,6 +36,11 @@ describe('rank', () => {
     // Carted at 1, bought at 2 (cart row not yet emptied): not shown, not even as popular.
     const r2 = rank({ ...base, history: { cart: [e('B', 1)], viewed: [e('B', 0, 2)] }, popular: [pop('B'), pop('C')] });
     expect(picked(r2)).toEqual(['C:popular']);
+  });
+
+  it('shows a product bought after it was carted but viewed again since as viewed, not in the cart', () => {
+    const r = rank({ ...base, history: { cart: [e('A', 1)], viewed: [e('A', 3, 2)] } });
+    expect(picked(r)).toEqual(['A:viewed']);
   });
 
   it('applies the cap to every reason, counts only up to it, and respects n', () => {
