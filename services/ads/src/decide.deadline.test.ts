@@ -107,3 +107,15 @@ describe('the 50 ms deadline', () => {
     await broken.destroy();
   });
 });
+
+describe('database down', () => {
+  it('answers 503 (not 500) where a database write or lookup is needed', async () => {
+    const broken = createDb('postgres://nobody:wrong@127.0.0.1:1/none', { max: 1 });
+    const deps = createDeps(testConfig(env, { redis: false }), { db: broken, popular: server.deps.popular });
+    const app = createApp(deps);
+    const res = await app.request('/v1/ad?partner=news');
+    expect(res.status).toBe(503);
+    expect((await res.json()) as { error: string }).toEqual({ error: 'database unavailable, retry' });
+    await broken.destroy();
+  });
+});
