@@ -59,10 +59,10 @@ describe('the 50 ms deadline', () => {
       .toBe('in_cart');
     const before = await fallbacks();
 
-    proxy.delayMs = 1500;
+    proxy.delayMs = 3000;
     const slow = await ask();
     expect(slow.status).toBe(200);
-    expect(slow.ms).toBeLessThan(750);
+    expect(slow.ms).toBeLessThan(2000);
     expect(slow.body.visitor).toBe('anonymous');
     expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
     expect(await fallbacks()).toBe(before + 1);
@@ -70,14 +70,14 @@ describe('the 50 ms deadline', () => {
     proxy.delayMs = 0;
     // Connections still busy with the slow statements finish; the next decisions are personal again.
     await expect
-      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 8000, interval: 50 })
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 15000, interval: 50 })
       .toBe('in_cart');
   });
 
   it('sheds load: with the pool busy and a queue behind it, decisions do not wait for it', async () => {
     const v = await seedVisitor(env.db);
     const before = await fallbacks();
-    proxy.delayMs = 1500;
+    proxy.delayMs = 3000;
     const started = performance.now();
     const answers = await Promise.all(
       Array.from({ length: 30 }, () =>
@@ -86,7 +86,7 @@ describe('the 50 ms deadline', () => {
         ),
       ),
     );
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(2500);
     expect(answers.every((a) => a.products[0]?.reason === 'popular')).toBe(true);
     expect(await fallbacks()).toBe(before + 30);
     proxy.delayMs = 0;
