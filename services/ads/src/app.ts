@@ -11,14 +11,16 @@ export function createApp(deps: Deps): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     const status = statusOf(err);
-    if (status === 500) deps.logger.error({ err, path: c.req.path }, 'request failed');
+    if (status >= 500) deps.logger.error({ err, path: c.req.path }, 'request failed');
     c.header('cache-control', 'no-store');
-    return c.json({ error: status === 500 ? 'internal error' : err.message }, status);
+    const message = status === 500 ? 'internal error' : status === 503 ? 'database unavailable, retry' : err.message;
+    return c.json({ error: message }, status);
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
+  // Ready when Postgres answers. Redis down only degrades (caps are then counted in Postgres),
+  // so it must not take every instance out of rotation.
   mountOps(app, deps.registry, async () => {
     await sql`select 1`.execute(deps.db);
-    if (deps.redis) await deps.redis.ping();
     return true;
   });
   app.route('/', tagRoutes(deps));

@@ -53,14 +53,16 @@ describe('the 50 ms deadline', () => {
       const res = await fetch(`${base()}/v1/ad?partner=news&n=2`, { headers: { cookie: v.cookie } });
       return { ms: performance.now() - started, body: (await res.json()) as AdJson, status: res.status };
     };
-    const fast = await ask();
-    expect(fast.body.products[0]).toMatchObject({ id: 'CART', reason: 'in_cart' });
+    // Warm: connections open, code compiled; on a loaded machine the first decisions may be slow.
+    await expect
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 5000, interval: 20 })
+      .toBe('in_cart');
     const before = await fallbacks();
 
-    proxy.delayMs = 300;
+    proxy.delayMs = 3000;
     const slow = await ask();
     expect(slow.status).toBe(200);
-    expect(slow.ms).toBeLessThan(200);
+    expect(slow.ms).toBeLessThan(2000);
     expect(slow.body.visitor).toBe('anonymous');
     expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
     expect(await fallbacks()).toBe(before + 1);
@@ -68,8 +70,26 @@ describe('the 50 ms deadline', () => {
     proxy.delayMs = 0;
     // Connections still busy with the slow statements finish; the next decisions are personal again.
     await expect
-      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 3000, interval: 50 })
+      .poll(async () => (await ask()).body.products[0]?.reason, { timeout: 15000, interval: 50 })
       .toBe('in_cart');
+  });
+
+  it('sheds load: with the pool busy and a queue behind it, decisions do not wait for it', async () => {
+    const v = await seedVisitor(env.db);
+    const before = await fallbacks();
+    proxy.delayMs = 3000;
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } }).then(
+          (r) => r.json() as Promise<AdJson>,
+        ),
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(answers.every((a) => a.products[0]?.reason === 'popular')).toBe(true);
+    expect(await fallbacks()).toBe(before + 30);
+    proxy.delayMs = 0;
   });
 
   it('answers from memory when the database fails outright', async () => {
@@ -84,6 +104,18 @@ describe('the 50 ms deadline', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as AdJson).products[0]?.reason).toBe('popular');
+    await broken.destroy();
+  });
+});
+
+describe('database down', () => {
+  it('answers 503 (not 500) where a database write or lookup is needed', async () => {
+    const broken = createDb('postgres://nobody:wrong@127.0.0.1:1/none', { max: 1 });
+    const deps = createDeps(testConfig(env, { redis: false }), { db: broken, popular: server.deps.popular });
+    const app = createApp(deps);
+    const res = await app.request('/v1/ad?partner=news');
+    expect(res.status).toBe(503);
+    expect((await res.json()) as { error: string }).toEqual({ error: 'database unavailable, retry' });
     await broken.destroy();
   });
 });

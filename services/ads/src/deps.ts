@@ -1,7 +1,9 @@
 import { type Config, loadOrCreateSecret } from '@rt/config';
-import { createDb, type Db } from '@rt/db';
+import { createPool, type Database, type Db } from '@rt/db';
 import { createLogger, type Logger, type Registry } from '@rt/runtime';
 import { Redis } from 'ioredis';
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
 import { Directory } from './decide/directory';
 import { PopularCache } from './decide/popular';
@@ -10,6 +12,8 @@ import { type AdsMetrics, createMetrics } from './metrics';
 export interface Deps {
   config: Config;
   db: Db;
+  /** The pool under db when these deps created it: decisions run as prepared statements on it. */
+  pool: pg.Pool | null;
   /** Hot state (frequency caps); null runs on Postgres alone. */
   redis: Redis | null;
   redisPrefix: string;
@@ -40,17 +44,20 @@ export class MissingDatabaseError extends Error {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const closers: Array<() => Promise<unknown>> = [];
   let db = overrides.db;
+  let pool = overrides.pool ?? null;
   if (!db) {
     if (!config.DATABASE_URL) throw new MissingDatabaseError('DATABASE_URL is required to run the ads service alone');
     // A statement stuck behind a slow database must not hold a connection long after its deadline.
-    const created = createDb(config.DATABASE_URL, { max: 10, statementTimeoutMs: 2000, applicationName: 'rt-ads' });
-    closers.push(() => created.destroy());
-    db = created;
+    const created = createPool(config.DATABASE_URL, { max: 10, statementTimeoutMs: 2000, applicationName: 'rt-ads' });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: created }) });
+    closers.push(() => kysely.destroy());
+    db = kysely;
+    pool = created;
   }
   let redis = overrides.redis;
   if (redis === undefined) {
     redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 20, connectTimeout: 2000 })
+      ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 30, connectTimeout: 2000 })
       : null;
     if (redis) {
       const created = redis;
@@ -66,6 +73,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   return {
     config,
     db,
+    pool,
     redis,
     redisPrefix,
     secret: overrides.secret ?? loadOrCreateSecret(config),

@@ -16,9 +16,22 @@ export class SignatureError extends Error {
   override name = 'SignatureError';
 }
 
-export function statusOf(err: unknown): 400 | 403 | 404 | 500 {
+/** Postgres unreachable, restarting or too slow: the client may retry, nothing is wrong with it. */
+function databaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014'].includes(code) ||
+    code.startsWith('08') ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
+}
+
+export function statusOf(err: unknown): 400 | 403 | 404 | 500 | 503 {
   if (err instanceof BadRequestError || err instanceof SignatureError) return 400;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
+  if (databaseUnavailable(err)) return 503;
   return 500;
 }

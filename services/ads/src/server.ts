@@ -1,5 +1,6 @@
 import type { Config } from '@rt/config';
 import { listen } from '@rt/runtime';
+import { sql } from 'kysely';
 import { createApp } from './app';
 import { createDeps, type Deps, type DepsOverrides } from './deps';
 
@@ -14,10 +15,16 @@ export async function warmCaches(deps: Deps): Promise<() => void> {
   const refresh = async () => {
     await Promise.all([deps.popular.refresh(), deps.directory.refresh()]);
   };
+  // Open a few connections now, so the first decisions do not pay for connecting.
+  const warmConnections = Promise.all([
+    ...Array.from({ length: 4 }, () => sql`select 1`.execute(deps.db)),
+    deps.redis?.ping(),
+  ]);
   // A database that is down at start must not keep the service from answering (popular: empty).
-  await Promise.race([refresh(), new Promise((r) => setTimeout(r, 5000).unref())]).catch((err) =>
-    deps.logger.warn({ err }, 'initial cache load failed'),
-  );
+  await Promise.race([
+    Promise.all([refresh(), warmConnections]),
+    new Promise((r) => setTimeout(r, 5000).unref()),
+  ]).catch((err) => deps.logger.warn({ err }, 'initial cache load failed'));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from './errors';
 
 /** What each signed URL carries, in the order its signature covers them. */
@@ -20,8 +20,15 @@ function canonical<K extends SignedKind>(kind: K, params: SignedParams<K>): stri
   );
 }
 
+const keys = new Map<string, KeyObject>();
+
 function mac(secret: string, text: string): Buffer {
-  return createHmac('sha256', secret).update(text).digest();
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return createHmac('sha256', key).update(text).digest();
 }
 
 /** The query string (without '?') for a signed URL: every field, then sig. */

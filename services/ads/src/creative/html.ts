@@ -42,16 +42,26 @@ export function renderCreative(input: CreativeInput): string {
   );
 }
 
-/** No script, only this creative's own stylesheet, images over http(s), framed only by the partner. */
+/** CSP host-sources cannot name an IPv6 literal such as http://[::1]:3001 (the demo news site). */
+const CSP_SOURCE = /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i;
+
+/**
+ * No script, only this creative's own stylesheet, images over http(s), framed only by the
+ * partner's pages. When one of its origins cannot be written in CSP, frame-ancestors is left out
+ * rather than blocking that origin; the Referer check still applies.
+ */
 export function creativeCsp(size: AdSize, partnerOrigins: Iterable<string>): string {
-  const ancestors = [...partnerOrigins].join(' ') || "'none'";
+  const origins = [...partnerOrigins];
+  const ancestors = origins.every((o) => CSP_SOURCE.test(o))
+    ? [`frame-ancestors ${origins.join(' ') || "'none'"}`]
+    : [];
   return [
     "default-src 'none'",
     `style-src ${styleHash(size)}`,
     'img-src http: https:',
     "base-uri 'none'",
     "form-action 'none'",
-    `frame-ancestors ${ancestors}`,
+    ...ancestors,
     'sandbox allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
 }

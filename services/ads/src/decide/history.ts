@@ -1,5 +1,6 @@
 import type { Db } from '@rt/db';
-import { sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
+import type pg from 'pg';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
 export interface Engagement {
@@ -10,9 +11,10 @@ export interface Engagement {
   currency: string | null;
   url: string | null;
   image: string | null;
-  /** Last view, or when it entered the cart (cart rows). */
-  at: string;
-  purchased_at: string | null;
+  /** Last view, or when it entered the cart (cart rows), in epoch ms. */
+  at: number | null;
+  /** Last purchase, epoch ms. */
+  purchased_at: number | null;
 }
 
 export interface History {
@@ -29,36 +31,41 @@ export interface Identity {
   emailSha256: string | null;
 }
 
+interface HistoryRow {
+  visitor_id: string | null;
+  cart: Engagement[] | null;
+  viewed: Engagement[] | null;
+  shown: Record<string, number> | null;
+}
+
 export const LOOKBACK = '30 days';
 export const CAP_WINDOW = '24 hours';
 const MAX_ROWS = 100;
 
+/** Times travel as epoch milliseconds: cheaper to parse and compare than ISO strings. */
+const ms = (t: RawBuilder<unknown>) => sql`(extract(epoch from ${t}) * 1000)::float8`;
+
 const productFields = sql`'site', p.site_id, 'id', p.id, 'name', p.name, 'price', p.price, 'currency', p.currency,
   'url', p.url, 'image', p.image`;
 
-/**
- * Resolves the visitor and reads their recent history in ONE statement (one round trip per
- * decision): the identity by primary key (the rt_vid cookie, else the email hash), merged_into
- * followed to the canonical visitor and back to every visitor merged into it, then the cart
- * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
- * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_visitor_idx).
- */
-export async function loadHistory(db: Db, who: Identity, opts: { withShown: boolean }): Promise<History> {
-  const shown = opts.withShown
+/** The statement's text, built once per variant: only the two identity values vary per call. */
+const statements = new Map<boolean, string>();
+
+function statement(db: Db, withShown: boolean): string {
+  let text = statements.get(withShown);
+  if (text) return text;
+  const shown = withShown
     ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
         select m.site_id || chr(31) || m.product_id as k, count(*) as n from impressions m
-        where m.visitor_id in (select id from family) and m.shown_at > now() - ${CAP_WINDOW}::interval
+        where m.visitor_id in (select id from family) and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval
         group by 1) s)`
     : sql`null`;
-  const { rows } = await sql<{
-    visitor_id: string | null;
-    cart: Engagement[] | null;
-    viewed: Engagement[] | null;
-    shown: Record<string, number> | null;
-  }>`
+  const rtVid: string | null = null;
+  const emailSha256: string | null = null;
+  text = sql`
     with recursive ident as (
       select visitor_id from identities
-      where (kind = 'rt_vid' and value = ${who.rtVid}) or (kind = 'email_sha256' and value = ${who.emailSha256})
+      where (kind = 'rt_vid' and value = ${rtVid}) or (kind = 'email_sha256' and value = ${emailSha256})
       order by (kind = 'rt_vid') desc limit 1
     ),
     up(id, depth) as (
@@ -76,23 +83,46 @@ export async function loadHistory(db: Db, who: Identity, opts: { withShown: bool
     select
       (select id from root) as visitor_id,
       (select json_agg(x) from (
-        select json_build_object(${productFields}, 'at', greatest(c.added_at, c.updated_at),
-          'purchased_at', (select max(i.purchased_at) from interest i
-            where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)) as x
+        select json_build_object(${productFields}, 'at', ${ms(sql`greatest(c.added_at, c.updated_at)`)},
+          'purchased_at', ${ms(sql`(select max(i.purchased_at) from interest i
+            where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)`)}) as x
         from carts c join products p on p.site_id = c.site_id and p.id = c.product_id
-        where c.visitor_id in (select id from family) and c.updated_at > now() - ${LOOKBACK}::interval
-        order by c.updated_at desc limit ${MAX_ROWS}) cs) as cart,
+        where c.visitor_id in (select id from family) and c.updated_at > now() - ${sql.lit(LOOKBACK)}::interval
+        order by c.updated_at desc limit ${sql.lit(MAX_ROWS)}) cs) as cart,
       (select json_agg(x) from (
         select json_build_object(${productFields},
-          'at', case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end,
+          'at', ${ms(sql`case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end`)},
           'in_cart', i.in_cart,
-          'purchased_at', i.purchased_at) as x
+          'purchased_at', ${ms(sql`i.purchased_at`)}) as x
         from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
         where i.visitor_id in (select id from family)
-          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${LOOKBACK}::interval
-        order by greatest(i.last_viewed_at, i.carted_at) desc limit ${MAX_ROWS}) vs) as viewed,
+          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${sql.lit(LOOKBACK)}::interval
+        order by greatest(i.last_viewed_at, i.carted_at) desc limit ${sql.lit(MAX_ROWS)}) vs) as viewed,
       ${shown} as shown
-  `.execute(db);
+  `.compile(db).sql;
+  statements.set(withShown, text);
+  return text;
+}
+
+/**
+ * Resolves the visitor and reads their recent history in ONE statement (one round trip per
+ * decision): the identity by primary key (the rt_vid cookie, else the email hash), merged_into
+ * followed to the canonical visitor and back to every visitor merged into it, then the cart
+ * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
+ * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_visitor_idx).
+ */
+export async function loadHistory(
+  db: Db,
+  who: Identity,
+  opts: { withShown: boolean; pool?: pg.Pool | null },
+): Promise<History> {
+  const text = statement(db, opts.withShown);
+  const values = [who.rtVid, who.emailSha256];
+  // A named (prepared) statement when we own the pool: planning this query costs more than running it.
+  const rows = opts.pool
+    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v1`, text, values }))
+        .rows
+    : (await db.executeQuery<HistoryRow>(CompiledQuery.raw(text, values))).rows;
   const row = rows[0];
   const viewed = (row?.viewed ?? []) as (Engagement & { in_cart: boolean })[];
   return {

@@ -60,7 +60,9 @@ export class PopularCache {
     const windowMs = this.opts.windowMs ?? 15 * 60_000;
     this.snapshots = this.snapshots.filter((s) => now - s.at <= windowMs);
     const base = this.snapshots[0]?.totals;
-    this.snapshots.push({ at: now, totals });
+    // About ten snapshots per window, however often the cache refreshes: memory stays bounded.
+    const last = this.snapshots.at(-1);
+    if (!last || now - last.at >= windowMs / 10) this.snapshots.push({ at: now, totals });
     const bySite = new Map<string, Scored[]>();
     for (const r of rows) {
       const key = `${r.site_id}\u001f${r.id}`;

@@ -21,10 +21,34 @@ export interface RankInput {
 
 export const productKey = (site: string, id: string) => `${site}\u001f${id}`;
 
-const time = (iso: string | null) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
+const NEVER = Number.NEGATIVE_INFINITY;
 
-/** Bought at or after the visitor's latest interest in it: showing it again would be pointless. */
-const purchasedSince = (e: Engagement) => e.purchased_at !== null && time(e.purchased_at) >= time(e.at);
+/** What one product's engagements add up to: latest cart and view times, latest purchase. */
+interface Merged {
+  e: Engagement;
+  cartAt: number;
+  viewAt: number;
+  boughtAt: number;
+}
+
+function merge(history: RankInput['history']): Map<string, Merged> {
+  const out = new Map<string, Merged>();
+  const add = (e: Engagement, inCart: boolean) => {
+    const k = productKey(e.site, e.id);
+    const at = e.at ?? NEVER;
+    let m = out.get(k);
+    if (!m) {
+      m = { e, cartAt: NEVER, viewAt: NEVER, boughtAt: NEVER };
+      out.set(k, m);
+    }
+    if (inCart) m.cartAt = Math.max(m.cartAt, at);
+    else m.viewAt = Math.max(m.viewAt, at);
+    m.boughtAt = Math.max(m.boughtAt, e.purchased_at ?? NEVER);
+  };
+  for (const e of history.cart) add(e, true);
+  for (const e of history.viewed) add(e, false);
+  return out;
+}
 
 function toProduct(e: Engagement): CatalogProduct {
   return {
@@ -38,42 +62,36 @@ function toProduct(e: Engagement): CatalogProduct {
   };
 }
 
-/** Latest engagement per product (with its latest purchase), most recent first. */
-function latestFirst(list: Engagement[]): Engagement[] {
-  const best = new Map<string, Engagement>();
-  for (const e of list) {
-    const k = productKey(e.site, e.id);
-    const prev = best.get(k);
-    const later = !prev || time(e.at) > time(prev.at) ? e : prev;
-    const purchased = prev && time(prev.purchased_at) > time(e.purchased_at) ? prev.purchased_at : e.purchased_at;
-    best.set(k, { ...later, purchased_at: purchased });
-  }
-  return [...best.values()].sort((a, b) => time(b.at) - time(a.at));
-}
-
 /**
  * The SPEC's ranking: cart products (not purchased since) first, then viewed ones, most recent
- * first; never one purchased since the visitor's last interest in it, never one shown `cap` times
- * in the window; popular products fill what remains; no product twice.
+ * first; never one purchased at or after the visitor's latest interest in it (not even as
+ * popular fill), never one shown `cap` times in the window; popular products fill what remains;
+ * no product twice.
  */
 export function rank(input: RankInput): Ranked[] {
   const out: Ranked[] = [];
   const taken = new Set<string>();
+  const merged = merge(input.history);
   const bought = new Set<string>();
-  const eligible = (site: string, id: string, url: string | null) => {
-    const k = productKey(site, id);
-    return !taken.has(k) && !bought.has(k) && (input.shown.get(k) ?? 0) < input.cap && input.allowed(site, url);
-  };
-  const cart = latestFirst(input.history.cart);
-  const viewed = latestFirst(input.history.viewed);
-  for (const e of latestFirst([...cart, ...viewed])) if (purchasedSince(e)) bought.add(productKey(e.site, e.id));
+  const cart: Merged[] = [];
+  const viewed: Merged[] = [];
+  for (const [k, m] of merged) {
+    if (m.boughtAt !== NEVER && m.boughtAt >= Math.max(m.cartAt, m.viewAt)) bought.add(k);
+    // In the cart unless bought since it was put there (a cart row the purchase has not cleared yet).
+    else if (m.cartAt !== NEVER && m.cartAt > m.boughtAt) cart.push(m);
+    else viewed.push(m);
+  }
+  cart.sort((a, b) => b.cartAt - a.cartAt);
+  viewed.sort((a, b) => Math.max(b.viewAt, b.cartAt) - Math.max(a.viewAt, a.cartAt));
   const take = (p: CatalogProduct, reason: Reason) => {
-    if (out.length >= input.n || !eligible(p.site, p.id, p.url)) return;
-    taken.add(productKey(p.site, p.id));
+    const k = productKey(p.site, p.id);
+    if (taken.has(k) || bought.has(k) || (input.shown.get(k) ?? 0) >= input.cap || !input.allowed(p.site, p.url))
+      return;
+    taken.add(k);
     out.push({ ...p, reason });
   };
-  for (const e of cart) take(toProduct(e), 'in_cart');
-  for (const e of viewed) take(toProduct(e), 'viewed');
+  for (const m of cart) if (out.length < input.n) take(toProduct(m.e), 'in_cart');
+  for (const m of viewed) if (out.length < input.n) take(toProduct(m.e), 'viewed');
   for (const p of input.popular) {
     if (out.length >= input.n) break;
     take(p, 'popular');

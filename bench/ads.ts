@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createDb, migrateToLatest } from '@rt/db';
+import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
+import pg from 'pg';
+import { maxRate, paced, spawnNode, waitFor } from './ads-load';
+import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
+
+export type BenchResult = {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  goal?: string;
+};
+
+const RATE = 1000;
+const SECONDS = Number(process.env.BENCH_ADS_SECONDS ?? 10);
+
+async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL };
+  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await postgresAnswers(local)) return { url: local };
+  const server = await startEmbeddedPostgres('.data/bench-pg', await freePort());
+  return { url: server.url, stop: () => server.stop() };
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
+  s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
+
+async function fallbackCount(port: number): Promise<number> {
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
+/** Starts an ads process, warms it up, then measures latency at RATE decisions/s. */
+async function measure(children: ChildProcess[], databaseUrl: string, redisUrl: string) {
+  const port = await freePort();
+  const child = spawnNode(['services/ads/src/main.ts'], {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ADS_PORT: String(port),
+    LOG_LEVEL: 'silent',
+    SECRET: randomBytes(32).toString('base64url'),
+  });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  await paced(port, RATE, 2); // warm-up: JIT, connections, caches
+  const before = await fallbackCount(port);
+  const load = loadavg()[0]!;
+  const result = await paced(port, RATE, SECONDS);
+  return { ...result, port, child, load, fallbacks: (await fallbackCount(port)) - before };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const pgServer = await postgresUrl();
+  const name = `rt_bench_ads_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: pgServer.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const databaseUrl = withDatabase(pgServer.url, name);
+  const db = createDb(databaseUrl, { max: 2 });
+  const children: ChildProcess[] = [];
+  try {
+    await migrateToLatest(db);
+    await seedBench(db, 'http://shop.bench');
+    const redisUrl =
+      process.env.REDIS_URL ?? ((await redisAnswers('redis://127.0.0.1:6379')) ? 'redis://127.0.0.1:6379' : '');
+    const results: BenchResult[] = [];
+    const shape = `${BENCH_SHAPE.visitors} visitors x ${BENCH_SHAPE.viewsPerVisitor} products`;
+    let adsPort = 0;
+    for (const redis of redisUrl ? [redisUrl, ''] : ['']) {
+      const m = await measure(children, databaseUrl, redis);
+      const mode = redis ? 'Redis caps' : 'Postgres only';
+      results.push(
+        { name: `ads p50 at ${RATE}/s, ${mode} (${shape})`, value: round(m.p50), unit: 'ms' },
+        { name: `ads p99 at ${RATE}/s, ${mode} (${shape})`, value: round(m.p99), unit: 'ms', goal: '<= 10 ms' },
+        {
+          name: `ads deadline fallbacks in ${RATE * SECONDS} decisions, ${mode}`,
+          value: m.fallbacks,
+          unit: 'decisions',
+          goal: '0',
+        },
+        { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        // Other processes on the machine skew latency: the 1-minute load average when the run began.
+        { name: `machine load average at the start, ${mode} (2 cores)`, value: round(m.load), unit: 'runnable' },
+      );
+      if (adsPort) m.child.kill('SIGTERM');
+      else adsPort = m.port;
+    }
+
+    const barePort = await freePort();
+    children.push(
+      spawn(process.execPath, ['-e', BARE], { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' }),
+    );
+    await waitFor(`http://127.0.0.1:${barePort}/`);
+    const bareRate = await maxRate(`http://127.0.0.1:${barePort}/`);
+    const adUrl = `http://127.0.0.1:${adsPort}/v1/ad?partner=bench-news&slot=side&n=4`;
+    const knownRate = await maxRate(adUrl, { cookie: `rt_vid=${benchCookie(42)}` });
+    const anonRate = await maxRate(adUrl);
+    const bare = { name: 'bare node:http fixed JSON', value: bareRate };
+    results.push(
+      {
+        name: 'ads max decisions/s, one known visitor',
+        value: knownRate,
+        unit: 'req/s',
+        baseline: bare,
+        ratio: round(knownRate / bareRate),
+      },
+      {
+        name: 'ads max decisions/s, anonymous (no database)',
+        value: anonRate,
+        unit: 'req/s',
+        baseline: bare,
+        ratio: round(anonRate / bareRate),
+      },
+    );
+    return results;
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await db.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    await pgServer.stop?.();
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  run().then(
+    (r) => console.table(r),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
