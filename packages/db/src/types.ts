@@ -169,6 +169,21 @@ export interface ClicksTable {
   clicked_at: Timestamp;
 }
 
+/** Owned by the ads service; created by whichever of its migration or the analytics one lands first. */
+export interface ConversionsTable {
+  site_id: string;
+  transaction_id: string;
+  product_id: string;
+  ad_id: string;
+  partner_id: string;
+  touch: 'click' | 'impression';
+  revenue: Numeric | null;
+  currency: string | null;
+  visitor_id: string | null;
+  converted_at: Timestamp;
+  touched_at: Timestamp;
+}
+
 export interface Database {
   sites: SitesTable;
   partners: PartnersTable;
@@ -184,6 +199,7 @@ export interface Database {
   rejected_events: RejectedEventsTable;
   impressions: ImpressionsTable;
   clicks: ClicksTable;
+  conversions: ConversionsTable;
 }
 
 export type Site = Selectable<SitesTable>;

@@ -1,0 +1,152 @@
+import { type Kysely, sql } from 'kysely';
+
+const DAY = sql.raw(`(ts at time zone 'UTC')::date`);
+const FUNNEL = sql.raw(`'view_item', 'add_to_cart', 'begin_checkout', 'purchase'`);
+
+/** Live per-site-day funnel over events matching `where`; shared by the rollup and the live tail. */
+const funnelSelect = (where: ReturnType<typeof sql>) => sql`
+  select site_id, day,
+    count(*) filter (where type = 'view_item')::bigint as view_item,
+    count(*) filter (where type = 'add_to_cart')::bigint as add_to_cart,
+    count(*) filter (where type = 'begin_checkout')::bigint as begin_checkout,
+    count(*) filter (where type = 'purchase')::bigint as purchase
+  from (
+    select distinct site_id, ${DAY} as day, type, visitor_id from events
+    where type in (${FUNNEL}) and not is_bot and visitor_id is not null and ${where}
+  ) steps
+  group by site_id, day`;
+
+const cookieSelect = (where: ReturnType<typeof sql>) => sql`
+  select site_id, ${DAY} as day, count(*)::bigint as events,
+    count(*) filter (where cookie_state = 'present')::bigint as present,
+    count(*) filter (where cookie_state = 'new')::bigint as new,
+    count(*) filter (where cookie_state = 'blocked')::bigint as blocked,
+    count(*) filter (where cookie_state = 'optout')::bigint as optout
+  from events where not is_bot and ${where}
+  group by site_id, ${DAY}`;
+
+// Rollups hold whole UTC days before the day of their last refresh; the views add the days after
+// that live, so they are always current and only the tail costs a scan of events.
+const beforeToday = sql`ts < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`;
+const afterRollup = (mv: string) =>
+  sql`ts >= (select coalesce((max(day) + 1)::timestamp at time zone 'UTC', '-infinity') from ${sql.raw(mv)})`;
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`create schema if not exists analytics`.execute(db);
+  // The ads service owns conversions; whichever migration lands first creates it.
+  await sql`create table if not exists conversions (
+      site_id text not null,
+      transaction_id text not null,
+      product_id text not null,
+      ad_id text not null,
+      partner_id text not null,
+      touch text not null check (touch in ('click', 'impression')),
+      revenue numeric(18, 4),
+      currency char(3),
+      visitor_id uuid,
+      converted_at timestamptz not null,
+      touched_at timestamptz not null,
+      primary key (site_id, transaction_id, product_id)
+    )`.execute(db);
+  await sql`create index if not exists conversions_partner_idx on conversions (partner_id, converted_at)`.execute(db);
+
+  // Live tails, the status command's ingestion rate and "what happened today" queries.
+  await sql`create index if not exists events_ts_idx on events (ts)`.execute(db);
+  await sql`create index if not exists events_received_idx on events (received_at)`.execute(db);
+  await sql`create index if not exists clicks_partner_idx on clicks (partner_id, clicked_at)`.execute(db);
+  await sql`create index if not exists carts_updated_idx on carts (site_id, visitor_id, updated_at)`.execute(db);
+  await sql`create index if not exists orders_site_visitor_idx on orders (site_id, visitor_id, ts)`.execute(db);
+
+  await sql`create materialized view analytics.funnel_daily_rollup as ${funnelSelect(beforeToday)}`.execute(db);
+  await sql`create unique index on analytics.funnel_daily_rollup (site_id, day)`.execute(db);
+  await sql`create materialized view analytics.cookie_health_rollup as ${cookieSelect(beforeToday)}`.execute(db);
+  await sql`create unique index on analytics.cookie_health_rollup (site_id, day)`.execute(db);
+
+  await sql`create view analytics.funnel_daily as
+    select * from analytics.funnel_daily_rollup
+    union all ${funnelSelect(afterRollup('analytics.funnel_daily_rollup'))}`.execute(db);
+
+  await sql`create view analytics.cookie_health as
+    select site_id, day, events, present, new, blocked, optout,
+      round(present::numeric / nullif(events, 0), 4) as present_share,
+      round(new::numeric / nullif(events, 0), 4) as new_share,
+      round(blocked::numeric / nullif(events, 0), 4) as blocked_share
+    from (
+      select * from analytics.cookie_health_rollup
+      union all ${cookieSelect(afterRollup('analytics.cookie_health_rollup'))}
+    ) c`.execute(db);
+
+  await sql`create view analytics.abandoned_carts as
+    select c.site_id, c.visitor_id, count(*)::int as lines, sum(c.quantity)::int as quantity,
+      sum(c.quantity * c.price) as value, min(c.currency) as currency,
+      min(c.added_at) as first_added_at, max(c.updated_at) as last_activity_at
+    from carts c
+    where c.quantity > 0
+    group by c.site_id, c.visitor_id
+    having max(c.updated_at) < now() - interval '24 hours'
+      and not exists (
+        select 1 from orders o
+        where o.site_id = c.site_id and o.visitor_id = c.visitor_id and o.ts >= max(c.updated_at))`.execute(db);
+
+  await sql`create view analytics.ad_performance as
+    with imp as (
+      select partner_id, site_id, (shown_at at time zone 'UTC')::date as day,
+        count(*)::bigint as impressions, count(distinct ad_id)::bigint as ads
+      from impressions group by 1, 2, 3),
+    clk as (
+      select partner_id, site_id, (clicked_at at time zone 'UTC')::date as day, count(*)::bigint as clicks
+      from clicks group by 1, 2, 3),
+    conv as (
+      select partner_id, site_id, (converted_at at time zone 'UTC')::date as day,
+        count(distinct transaction_id)::bigint as conversions,
+        count(distinct transaction_id) filter (where touch = 'click')::bigint as click_conversions,
+        count(distinct transaction_id) filter (where touch = 'impression')::bigint as impression_conversions,
+        sum(revenue) as revenue,
+        case when count(distinct currency) <= 1 then min(currency) end as currency
+      from conversions group by 1, 2, 3)
+    select partner_id, site_id, day,
+      coalesce(imp.ads, 0) as ads, coalesce(imp.impressions, 0) as impressions,
+      coalesce(clk.clicks, 0) as clicks,
+      round(coalesce(clk.clicks, 0)::numeric / nullif(imp.impressions, 0), 4) as ctr,
+      coalesce(conv.conversions, 0) as conversions,
+      coalesce(conv.click_conversions, 0) as click_conversions,
+      coalesce(conv.impression_conversions, 0) as impression_conversions,
+      coalesce(conv.revenue, 0) as revenue, conv.currency
+    from imp full join clk using (partner_id, site_id, day) full join conv using (partner_id, site_id, day)`.execute(
+    db,
+  );
+
+  await grantAnalyst(db);
+}
+
+/** rt_analyst is cluster-wide (created once, NOLOGIN until `rt analyst-password`); grants are per database. */
+async function grantAnalyst(db: Kysely<any>): Promise<void> {
+  await sql`do $$ begin
+      if not exists (select 1 from pg_roles where rolname = 'rt_analyst') then
+        begin
+          create role rt_analyst nologin;
+        exception when duplicate_object or unique_violation then null; -- created concurrently elsewhere
+        end;
+      end if;
+      execute format('grant connect on database %I to rt_analyst', current_database());
+    end $$`.execute(db);
+  for (const schema of ['public', 'analytics']) {
+    const s = sql.id(schema);
+    await sql`grant usage on schema ${s} to rt_analyst`.execute(db);
+    // Covers existing partitions too; future ones are read through their parent or the defaults below.
+    await sql`grant select on all tables in schema ${s} to rt_analyst`.execute(db);
+    await sql`alter default privileges in schema ${s} grant select on tables to rt_analyst`.execute(db);
+  }
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop schema if exists analytics cascade`.execute(db);
+  for (const idx of ['events_ts_idx', 'events_received_idx', 'clicks_partner_idx', 'carts_updated_idx']) {
+    await sql`drop index if exists ${sql.id(idx)}`.execute(db);
+  }
+  await sql`drop index if exists orders_site_visitor_idx`.execute(db);
+  // conversions may belong to the ads migration, and the role to other databases: both stay.
+  await sql`alter default privileges in schema public revoke select on tables from rt_analyst`.execute(db);
+  await sql`revoke select on all tables in schema public from rt_analyst`.execute(db);
+  await sql`revoke usage on schema public from rt_analyst`.execute(db);
+}
