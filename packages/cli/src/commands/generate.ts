@@ -23,8 +23,9 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .option('--sites <n>', 'merchant sites (gen-shop-N)', '5')
     .option('--partners <n>', 'partner sites (gen-news-N)', '10')
     .option('--products <n>', 'products in total across the sites', '10000')
+    .option('--defer-indexes', 'drop secondary indexes while loading and rebuild them after (big loads)')
     .option('--seed <n>', 'random seed (same seed, same shape of data)', '1')
-    .action(async (o: Record<string, string>) => {
+    .action(async (o: Record<string, string> & { deferIndexes?: boolean }) => {
       const opts = {
         events: count(o.events!, '--events', 1, 1_000_000_000),
         days: count(o.days!, '--days', 1, 30),
@@ -37,7 +38,12 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
       const pool = createPool(ctx.databaseUrl, { max: 12, applicationName: 'rt-generate' });
       const bar = progress(ctx.io.stderr, 'events', opts.events);
       try {
-        const summary = await generate(pool, ctx.getDb(), { ...opts, onProgress: (n) => bar.update(n) });
+        const summary = await generate(pool, ctx.getDb(), {
+          ...opts,
+          deferIndexes: o.deferIndexes,
+          onProgress: (n) => bar.update(n),
+          onIndex: (name) => ctx.err(`rebuilding index ${name}`),
+        });
         bar.stop();
         const rate = Math.round(summary.rows.events! / summary.seconds);
         ctx.out(`generated ${summary.visitors} visitors in ${summary.seconds.toFixed(1)}s (${rate} events/s):`);

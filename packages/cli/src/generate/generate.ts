@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { adsFor } from './ads';
 import { buildCatalog } from './catalog';
 import { CopyWriter } from './copy-writer';
+import { dropSecondaryIndexes, recreateIndexes } from './indexes';
 import { type Journey, journey } from './journey';
 import { Rng, Zipf } from './random';
 import { COLUMNS, type Writers, writeJourney } from './rows';
@@ -15,6 +16,9 @@ export interface GenerateOptions {
   partners: number;
   products: number;
   seed: number;
+  /** Drop the secondary indexes of the loaded tables and rebuild them at the end (faster on big loads). */
+  deferIndexes?: boolean;
+  onIndex?: (name: string) => void;
   /** Window end (default now). */
   until?: Date;
   onProgress?: (events: number) => void;
@@ -49,6 +53,7 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 
+  const deferred = opts.deferIndexes ? await dropSecondaryIndexes(db, Object.keys(COLUMNS)) : [];
   const writers = {} as Writers;
   for (const [table, cols] of Object.entries(COLUMNS)) {
     writers[table as keyof Writers] = await CopyWriter.open(pool, table, cols);
@@ -72,6 +77,7 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
   } finally {
     for (const w of Object.values(writers)) await w.end();
   }
+  await recreateIndexes(db, deferred, opts.onIndex);
   await upsertProducts(db, catalog);
   opts.onProgress?.(writers.events.rows);
   const rows = Object.fromEntries(Object.entries(writers).map(([t, w]) => [t, w.rows]));
