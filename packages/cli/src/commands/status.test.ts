@@ -17,11 +17,13 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, 'spool', 'pixel-1'), { recursive: true });
   writeFileSync(join(dataDir, 'spool', 'a.ndjson'), 'x'.repeat(100));
   writeFileSync(join(dataDir, 'spool', 'pixel-1', 'b.ndjson'), 'y'.repeat(23));
-  const backend = new QueueBackend({ databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, namespace: env.namespace });
-  const q = backend.queue('events');
-  await q.add('ingest', { v: 1, events: [], rejected: [] });
-  await q.add('ingest', { v: 1, events: [], rejected: [] });
-  await backend.close();
+  for (const redisUrl of [env.redisUrl, undefined]) {
+    const backend = new QueueBackend({ databaseUrl: env.databaseUrl, redisUrl, namespace: env.namespace });
+    const q = backend.queue('events');
+    await q.add('ingest', { v: 1, events: [], rejected: [] });
+    await q.add('ingest', { v: 1, events: [], rejected: [] });
+    await backend.close();
+  }
   const now = new Date();
   await insertEvents(
     env.db,
@@ -56,6 +58,18 @@ describe('rt status', () => {
     expect(res.stdout).toMatch(/queue events: waiting=2 .* lag=\d+\.\ds/);
     expect(res.stdout).toContain('ingest: 1.5 rows/s over the last minute');
     expect(res.stdout).toContain('spool: 2 file(s), 123 bytes');
+  });
+
+  it('reads the queues on the Postgres backend when REDIS_URL is unset', async () => {
+    const res = await runCli(['status', '--json'], {
+      databaseUrl: env.databaseUrl,
+      namespace: env.namespace,
+      env: { DATA_DIR: dataDir },
+    });
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.queues.events.counts).toMatchObject({ waiting: 2, failed: 0 });
+    expect(report.queues.events.lag_seconds).toBeLessThan(60);
   });
 
   it('treats a missing spool directory as empty', async () => {
