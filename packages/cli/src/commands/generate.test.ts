@@ -52,10 +52,16 @@ describe('rt generate', () => {
     expect(Number(c.bots)).toBeGreaterThan(0.01);
   });
 
-  it('puts the deferred indexes back', async () => {
+  it('puts the deferred indexes back, on every partition', async () => {
     const { n } = await one(sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname in
       ('events_site_ts_idx', 'events_visitor_ts_idx', 'events_ts_idx', 'events_received_idx', 'impressions_shown_idx')`);
     expect(n).toBe(5);
+    const month = new Date().toISOString().slice(0, 7).replace('-', '_');
+    const part = await one(sql<{ n: number }>`select count(*)::int as n from pg_indexes
+      where tablename = ${`events_${month}`}`);
+    expect(part.n).toBe(5);
+    const invalid = await one(sql<{ n: number }>`select count(*)::int as n from pg_index where not indisvalid`);
+    expect(invalid.n).toBe(0);
   });
 
   it('refuses bad sizes', async () => {

@@ -24,6 +24,7 @@ export async function recreateIndexes(
 ): Promise<void> {
   for (const i of indexes) {
     onEach?.(i.name);
-    await sql.raw(i.definition).execute(db);
+    // A partitioned table's index reads `ON ONLY events`, which would not build the partitions' indexes.
+    await sql.raw(i.definition.replace(' ON ONLY ', ' ON ')).execute(db);
   }
 }
