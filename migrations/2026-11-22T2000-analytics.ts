@@ -31,9 +31,18 @@ const beforeToday = sql`ts < date_trunc('day', now() at time zone 'UTC') at time
 // The bound is a subquery (an init plan, evaluated once). Its value is unknown while planning, so
 // alone it would be estimated to match a third of the rows and the current month would be scanned
 // whole; paired with an upper bound it counts as a narrow range, and the ts index is used.
-const afterRollup = (mv: string) =>
-  sql`ts >= (select coalesce((max(day) + 1)::timestamp at time zone 'UTC', '-infinity') from ${sql.raw(mv)})
-    and ts < 'infinity'`;
+const afterRollup = (mv: string, column = 'ts') =>
+  sql`${sql.ref(column)} >= (select coalesce((max(day) + 1)::timestamp at time zone 'UTC', '-infinity') from ${sql.raw(mv)})
+    and ${sql.ref(column)} < 'infinity'`;
+
+/** Ads and product impressions per partner, merchant and day; two levels so both are hash aggregates. */
+const impressionsSelect = (where: ReturnType<typeof sql>) => sql`
+  select partner_id, site_id, day, count(*)::bigint as ads, sum(products)::bigint as impressions
+  from (
+    select partner_id, site_id, (shown_at at time zone 'UTC')::date as day, ad_id, count(*) as products
+    from impressions where ${where} group by 1, 2, 3, 4
+  ) per_ad
+  group by partner_id, site_id, day`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create schema if not exists analytics`.execute(db);
@@ -92,33 +101,38 @@ export async function up(db: Kysely<any>): Promise<void> {
         select 1 from orders o
         where o.site_id = c.site_id and o.visitor_id = c.visitor_id and o.ts >= max(c.updated_at))`.execute(db);
 
+  // Impressions are the big ad table: whole days come from a rollup, the rest live. Branches are
+  // combined with union all + group by (not full joins) so a filter on day reaches every branch.
+  await sql`create materialized view analytics.ad_impressions_rollup as
+    ${impressionsSelect(sql`shown_at < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`)}`.execute(db);
+  await sql`create unique index on analytics.ad_impressions_rollup (partner_id, site_id, day)`.execute(db);
   await sql`create view analytics.ad_performance as
-    with imp as (
-      select partner_id, site_id, (shown_at at time zone 'UTC')::date as day,
-        count(*)::bigint as impressions, count(distinct ad_id)::bigint as ads
-      from impressions group by 1, 2, 3),
-    clk as (
-      select partner_id, site_id, (clicked_at at time zone 'UTC')::date as day, count(*)::bigint as clicks
-      from clicks group by 1, 2, 3),
-    conv as (
-      select partner_id, site_id, (converted_at at time zone 'UTC')::date as day,
-        count(distinct transaction_id)::bigint as conversions,
-        count(distinct transaction_id) filter (where touch = 'click')::bigint as click_conversions,
-        count(distinct transaction_id) filter (where touch = 'impression')::bigint as impression_conversions,
-        sum(revenue) as revenue,
-        case when count(distinct currency) <= 1 then min(currency) end as currency
-      from conversions group by 1, 2, 3)
-    select partner_id, site_id, day,
-      coalesce(imp.ads, 0) as ads, coalesce(imp.impressions, 0) as impressions,
-      coalesce(clk.clicks, 0) as clicks,
-      round(coalesce(clk.clicks, 0)::numeric / nullif(imp.impressions, 0), 4) as ctr,
-      coalesce(conv.conversions, 0) as conversions,
-      coalesce(conv.click_conversions, 0) as click_conversions,
-      coalesce(conv.impression_conversions, 0) as impression_conversions,
-      coalesce(conv.revenue, 0) as revenue, conv.currency
-    from imp full join clk using (partner_id, site_id, day) full join conv using (partner_id, site_id, day)`.execute(
-    db,
-  );
+    select partner_id, site_id, day, sum(ads)::bigint as ads, sum(impressions)::bigint as impressions,
+      sum(clicks)::bigint as clicks, round(sum(clicks)::numeric / nullif(sum(impressions), 0), 4) as ctr,
+      sum(conversions)::bigint as conversions, sum(click_conversions)::bigint as click_conversions,
+      sum(impression_conversions)::bigint as impression_conversions, sum(revenue) as revenue,
+      min(currency) as currency
+    from (
+      select partner_id, site_id, day, ads, impressions, 0 as clicks, 0 as conversions, 0 as click_conversions,
+        0 as impression_conversions, 0::numeric as revenue, null::char(3) as currency
+      from analytics.ad_impressions_rollup
+      union all
+      select partner_id, site_id, day, ads, impressions, 0, 0, 0, 0, 0, null
+      from (${impressionsSelect(afterRollup('analytics.ad_impressions_rollup', 'shown_at'))}) tail
+      union all
+      select partner_id, site_id, (clicked_at at time zone 'UTC')::date, 0, 0, count(*), 0, 0, 0, 0, null
+      from clicks group by 1, 2, 3
+      union all
+      select partner_id, site_id, (converted_at at time zone 'UTC')::date, 0, 0, 0,
+        count(distinct transaction_id),
+        count(distinct transaction_id) filter (where touch = 'click'),
+        count(distinct transaction_id) filter (where touch = 'impression'),
+        sum(revenue),
+        -- null when a day mixes currencies: their sum would mean nothing
+        case when count(distinct currency) <= 1 then min(currency) end
+      from conversions group by 1, 2, 3
+    ) parts
+    group by partner_id, site_id, day`.execute(db);
 
   await grantAnalyst(db);
 }

@@ -122,11 +122,16 @@ describe('analytics.abandoned_carts', () => {
 });
 
 describe('analytics.ad_performance', () => {
-  it('reports impressions, clicks, CTR, conversions and revenue per partner, merchant and day', async () => {
+  async function performance() {
     const { rows } = await sql<Record<string, unknown>>`
       select partner_id, site_id, day::text as day, ads::int, impressions::int, clicks::int, ctr::text,
         conversions::int, click_conversions::int, impression_conversions::int, revenue::text, currency
       from analytics.ad_performance order by partner_id, day`.execute(env.db);
+    return rows;
+  }
+
+  it('reports impressions, clicks, CTR, conversions and revenue per partner, merchant and day', async () => {
+    const rows = await performance();
     const zero = { conversions: 0, click_conversions: 0, impression_conversions: 0, revenue: '0', currency: null };
     expect(rows).toEqual([
       {
@@ -155,5 +160,15 @@ describe('analytics.ad_performance', () => {
       },
       { partner_id: 'p2', site_id: 's1', day: dayOf(at(1, 0)), ads: 0, impressions: 0, clicks: 1, ctr: null, ...zero },
     ]);
+  });
+
+  it('answers the same once impressions are rolled up', async () => {
+    const live = await performance();
+    await sql`refresh materialized view concurrently analytics.ad_impressions_rollup`.execute(env.db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from analytics.ad_impressions_rollup`.execute(
+      env.db,
+    );
+    expect(rows[0]?.n).toBe(2);
+    expect(await performance()).toEqual(live);
   });
 });

@@ -2,14 +2,18 @@ import type { Command } from 'commander';
 import { sql } from 'kysely';
 import type { CliContext } from '../context';
 
-export const ROLLUPS = ['analytics.funnel_daily_rollup', 'analytics.cookie_health_rollup'] as const;
+export const ROLLUPS = [
+  'analytics.funnel_daily_rollup',
+  'analytics.cookie_health_rollup',
+  'analytics.ad_impressions_rollup',
+] as const;
 
 export function registerAnalytics(program: Command, ctx: CliContext): void {
   const analytics = program.command('analytics').description('The analytics schema (views for analysts)');
   analytics
     .command('refresh')
     .description(
-      'Recompute the daily rollups behind analytics.funnel_daily and analytics.cookie_health up to yesterday ' +
+      'Recompute the daily rollups behind analytics.funnel_daily, cookie_health and ad_performance up to yesterday ' +
         '(UTC); run it daily, e.g. from cron at 00:15 UTC. Views stay correct without it, only slower.',
     )
     .action(async () => {
