@@ -75,6 +75,8 @@ export async function run(): Promise<BenchResult[]> {
   const { url } = await benchDatabase();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // As rt_analyst sessions run (the migration turns JIT off for that role).
+  await client.query('set jit = off');
   try {
     const events = Number((await client.query('select count(*) as n from events')).rows[0].n);
     const label = `${(events / 1e6).toFixed(1)}M events`;

@@ -46,7 +46,10 @@ describe('rt_analyst', () => {
     const res = await runCli(['analyst-password', '--stdin'], { databaseUrl: env.databaseUrl, stdin: `${PASSWORD}\n` });
     expect(res).toMatchObject({ code: 0, stderr: '' });
     expect(res.stdout).toContain('rt_analyst can now log in');
-    expect(await asAnalyst(async (c) => (await c.query('select current_user as u')).rows[0].u)).toBe('rt_analyst');
+    const session = await asAnalyst(
+      async (c) => (await c.query(`select current_user as u, current_setting('jit') as jit`)).rows[0],
+    );
+    expect(session).toEqual({ u: 'rt_analyst', jit: 'off' });
   });
 
   it('stores a SCRAM verifier Postgres itself would compute for that password', async () => {
