@@ -69,6 +69,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index if not exists clicks_partner_idx on clicks (partner_id, clicked_at)`.execute(db);
   await sql`create index if not exists carts_updated_idx on carts (site_id, visitor_id, updated_at)`.execute(db);
   await sql`create index if not exists orders_site_visitor_idx on orders (site_id, visitor_id, ts)`.execute(db);
+  // A visitor's journey follows merges backwards (who was merged into this visitor).
+  await sql`create index if not exists visitors_merged_idx on visitors (merged_into) where merged_into is not null`.execute(
+    db,
+  );
 
   await sql`create materialized view analytics.funnel_daily_rollup as ${funnelSelect(beforeToday)}`.execute(db);
   await sql`create unique index on analytics.funnel_daily_rollup (site_id, day)`.execute(db);
@@ -167,6 +171,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop index if exists ${sql.id(idx)}`.execute(db);
   }
   await sql`drop index if exists orders_site_visitor_idx`.execute(db);
+  await sql`drop index if exists visitors_merged_idx`.execute(db);
   // conversions may belong to the ads migration, and the role to other databases: both stay.
   await sql`alter default privileges in schema public revoke select on tables from rt_analyst`.execute(db);
   await sql`revoke select on all tables in schema public from rt_analyst`.execute(db);

@@ -53,23 +53,23 @@ order by day;`,
   from identities i join visitors v on v.id = i.visitor_id
   where i.kind = 'email_sha256' and i.value = :'email_sha256'
 ), ids as (
-  select id from visitors where id in (select visitor_id from person)
-     or merged_into in (select visitor_id from person)
+  select visitor_id as id from person
+  union
+  select v.id from visitors v join person p on v.merged_into = p.visitor_id
 )
 select e.ts, e.site_id, e.type, e.session_id, e.cookie_state, e.url,
        e.items -> 0 ->> 'id' as first_product, e.value, e.currency
 from events e
-where e.visitor_id in (select id from ids)
+where e.visitor_id = any (array(select id from ids))
 order by e.ts
 limit 500;`,
   },
   {
-    name: 'most viewed products of the last 7 days',
-    sql: `select e.site_id, i.item ->> 'id' as product_id, count(*) as views,
-       count(distinct e.visitor_id) as visitors
-from events e cross join lateral jsonb_array_elements(e.items) as i(item)
-where e.type = 'view_item' and not e.is_bot and e.ts >= now() - interval '7 days'
-group by 1, 2
+    name: 'best products: views, carts, purchases',
+    sql: `select site_id, id as product_id, name, views, carts, purchases,
+       round(100.0 * purchases / nullif(views, 0), 2) as purchase_rate_pct
+from products
+where views > 0
 order by views desc
 limit 20;`,
   },
