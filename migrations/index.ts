@@ -3,6 +3,7 @@ import * as core from './2026-11-22T0000-core';
 import * as ingest from './2026-11-22T0100-ingest';
 import * as ingestFillfactor from './2026-11-22T0101-ingest-fillfactor';
 import * as conversions from './2026-11-22T0300-conversions';
+import * as analytics from './2026-11-22T2000-analytics';
 
 /** Every migration, in order. Frozen once landed: change the schema with a new file. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0100-ingest': ingest,
   '2026-11-22T0101-ingest-fillfactor': ingestFillfactor,
   '2026-11-22T0300-conversions': conversions,
+  '2026-11-22T2000-analytics': analytics,
 };

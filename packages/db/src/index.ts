@@ -1,4 +1,10 @@
 export { createDb, createPool, type Db, type DbOptions } from './db';
 export { MigrationError, migrateToLatest } from './migrate';
-export { ensureEventPartitions, monthPartitionsFor } from './partitions';
+export {
+  dropEventPartitionsBefore,
+  ensureEventPartitions,
+  listEventPartitions,
+  type MonthPartition,
+  monthPartitionsFor,
+} from './partitions';
 export * from './types';

@@ -42,3 +42,31 @@ export async function ensureEventPartitions(db: Kysely<any>, from: Date, to: Dat
   });
   return missing.map((p) => p.name);
 }
+
+/** Existing monthly partitions of `events`, oldest first, with the range their name stands for. */
+export async function listEventPartitions(db: Kysely<any>): Promise<MonthPartition[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    join pg_class p on p.oid = i.inhparent
+    where p.relname = 'events' and p.relnamespace = current_schema()::regnamespace`.execute(db);
+  return rows
+    .map((r) => /^events_(\d{4})_(\d{2})$/.exec(r.name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .flatMap((m) => {
+      const start = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+      return monthPartitionsFor(start, start);
+    })
+    .sort((a, b) => a.from.localeCompare(b.from));
+}
+
+/** Drops the monthly partitions of `events` that end on or before `date` (retention); returns their names. */
+export async function dropEventPartitionsBefore(db: Kysely<any>, date: Date): Promise<string[]> {
+  const old = (await listEventPartitions(db)).filter((p) => new Date(p.to) <= date);
+  if (old.length === 0) return [];
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('rt:events:partitions'))`.execute(trx);
+    for (const p of old) await sql`drop table if exists ${sql.id(p.name)}`.execute(trx);
+  });
+  return old.map((p) => p.name);
+}

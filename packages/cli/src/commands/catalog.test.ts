@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-helpers';
+
+let env: TestEnv;
+const dir = mkdtempSync(join(tmpdir(), 'rt-catalog-'));
+const cli = (...args: string[]) => runCli(args, { databaseUrl: env.databaseUrl });
+function file(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+}
+const products = () => env.db.selectFrom('products').selectAll().where('site_id', '=', 'shop').orderBy('id').execute();
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  await env.db.insertInto('sites').values({ id: 'shop', name: 'Shop', allowed_origins: [] }).execute();
+});
+afterAll(() => env.close());
+
+describe('rt catalog import', () => {
+  it('imports a CSV feed, then updates it in place', async () => {
+    const csv = file(
+      'feed.csv',
+      'id,name,price,currency,url,image,category\n' +
+        'SKU-1,"Switch, OLED",299.99,eur,https://shop.example/p/1,https://shop.example/i/1.jpg,consoles\n' +
+        'SKU-2,Cable,,,,,\n',
+    );
+    const res = await cli('catalog', 'import', csv, '--site', 'shop');
+    expect(res).toMatchObject({ code: 0, stderr: '', stdout: 'imported 2 product(s) into shop\n' });
+    expect(await products()).toMatchObject([
+      { id: 'SKU-1', name: 'Switch, OLED', price: '299.9900', currency: 'EUR', category: 'consoles' },
+      { id: 'SKU-2', name: 'Cable', price: null, url: null },
+    ]);
+    await cli(
+      'catalog',
+      'import',
+      file('feed2.csv', 'id,name,price,currency\nSKU-2,Long cable,9.5,EUR\n'),
+      '--site',
+      'shop',
+    );
+    expect((await products())[1]).toMatchObject({ id: 'SKU-2', name: 'Long cable', price: '9.5000' });
+  });
+
+  it('imports a JSON feed in chunks of multi-row upserts', async () => {
+    const list = Array.from({ length: 2500 }, (_, i) => ({ id: `J-${i}`, name: `P ${i}`, price: i, currency: 'USD' }));
+    const res = await cli('catalog', 'import', file('feed.json', JSON.stringify(list)), '--site', 'shop');
+    expect(res.code).toBe(0);
+    const { n } = await env.db
+      .selectFrom('products')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('id', 'like', 'J-%')
+      .executeTakeFirstOrThrow();
+    expect(n).toBe(2500);
+  });
+
+  it('reports every bad row with its line and imports nothing', async () => {
+    const csv = file(
+      'bad.csv',
+      'id,name,price,currency,url\nNEW-1,Fine,1,EUR,\n,No id,1,EUR,\nNEW-2,x,-3,EUR,\nNEW-3,x,1,XYZ,\n' +
+        'NEW-4,x,1,EUR,javascript:alert(1)\nNEW-1,dup,1,EUR,\n',
+    );
+    const res = await cli('catalog', 'import', csv, '--site', 'shop');
+    expect(res.code).toBe(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `${csv} line 3: id is missing`,
+      `${csv} line 4: price "-3" must be a non-negative number`,
+      `${csv} line 5: currency "XYZ" is not an ISO-4217 code`,
+      `${csv} line 6: url "javascript:alert(1)" must be http(s)`,
+      `${csv} line 7: id "NEW-1" already appears on line 2`,
+      `error: 5 invalid row(s) in ${csv}; nothing imported`,
+    ]);
+    expect((await products()).filter((p) => p.id.startsWith('NEW-'))).toEqual([]);
+  });
+
+  it('reports JSON items by position', async () => {
+    const res = await cli('catalog', 'import', file('bad.json', '[{"id":"A"},{"name":"no id"}]'), '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('bad.json item 2: id is missing');
+  });
+
+  it.each([
+    [['catalog', 'import', '/nonexistent/feed.csv', '--site', 'shop'], /cannot read .*ENOENT/],
+    [['catalog', 'import', 'x.csv'], /--site/],
+    [['catalog', 'import', join(dir, 'feed.csv'), '--site', 'nope'], /unknown site "nope"/],
+    [['catalog', 'import', join(dir, 'feed.csv'), '--site', 'shop', '--format', 'xml'], /csv or json/],
+  ])('refuses %j', async (args, message) => {
+    const res = await cli(...args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(message);
+  });
+
+  it('reports malformed CSV with its line', async () => {
+    const res = await cli('catalog', 'import', file('ragged.csv', 'id,name\nA,a\nB,b,extra\n'), '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/line 3/);
+  });
+});

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { type CliContext, CliError } from '../context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256 = /^[0-9a-f]{64}$/i;
+type Kind = 'visitor_id' | 'rt_vid' | 'email_sha256';
+
+/** A uuid is a visitor id when such a visitor exists, else an rt_vid cookie value; 64 hex is an email hash. */
+async function inferKind(ctx: CliContext, value: string): Promise<Kind> {
+  if (SHA256.test(value)) return 'email_sha256';
+  if (!UUID.test(value)) {
+    throw new CliError(`"${value}" is neither a visitor id / rt_vid (uuid) nor an email hash (64 hex characters)`);
+  }
+  const visitor = await ctx.getDb().selectFrom('visitors').select('id').where('id', '=', value).executeTakeFirst();
+  return visitor ? 'visitor_id' : 'rt_vid';
+}
+
+export function registerErase(program: Command, ctx: CliContext): void {
+  program
+    .command('erase')
+    .description("Erase a visitor's personal data (queued on the privacy queue; the ingester carries it out)")
+    .argument('<visitor>', 'visitor id or rt_vid (uuid), or email_sha256 (64 hex)')
+    .option('--kind <kind>', 'visitor_id, rt_vid or email_sha256 (default: inferred)')
+    .action(async (value: string, opts: { kind?: string }) => {
+      if (opts.kind && !['visitor_id', 'rt_vid', 'email_sha256'].includes(opts.kind)) {
+        throw new CliError(`--kind must be visitor_id, rt_vid or email_sha256, not "${opts.kind}"`);
+      }
+      const kind = (opts.kind as Kind | undefined) ?? (await inferKind(ctx, value));
+      if (kind === 'email_sha256' ? !SHA256.test(value) : !UUID.test(value)) {
+        throw new CliError(`"${value}" is not a valid ${kind}`);
+      }
+      const normalized = value.toLowerCase();
+      await ctx
+        .getQueues()
+        .queue('privacy')
+        .add('erase', { v: 1, kind, value: normalized, requested_at: new Date().toISOString() });
+      ctx.out(`erasure of ${kind} ${normalized} queued`);
+    });
+}

@@ -1,0 +1,72 @@
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-helpers';
+
+let env: TestEnv;
+let out: string;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  const res = await runCli(['generate', '--events', '6000', '--products', '500', '--days', '20', '--defer-indexes'], {
+    databaseUrl: env.databaseUrl,
+  });
+  expect(res.code, res.stderr).toBe(0);
+  out = res.stdout;
+});
+afterAll(() => env.close());
+
+const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(env.db)).rows[0] as T;
+
+describe('rt generate', () => {
+  it('loads the requested number of events and the rows derived from them', async () => {
+    const { n } = await one(sql<{ n: number }>`select count(*)::int as n from events`);
+    expect(n).toBeGreaterThanOrEqual(6_000);
+    expect(n).toBeLessThan(6_200); // stops after the visitor that crosses the target
+    expect(out).toContain(`events: ${n}`);
+    const counts = await one(sql<Record<string, number>>`select
+      (select count(*)::int from event_keys) as keys, (select count(*)::int from visitors) as visitors,
+      (select count(*)::int from sessions) as sessions, (select count(*)::int from products) as products,
+      (select count(*)::int from orders) as orders, (select count(*)::int from impressions) as impressions,
+      (select count(*)::int from identities) as identities`);
+    expect(counts.keys).toBe(n);
+    expect(counts.products).toBe(500);
+    expect(counts.visitors).toBeGreaterThan(n / 20);
+    expect(counts.sessions).toBeGreaterThan(counts.visitors!);
+    expect(counts.identities).toBeGreaterThanOrEqual(counts.visitors!);
+    expect(counts.orders).toBeGreaterThan(0);
+    expect(counts.impressions).toBeGreaterThan(0);
+  });
+
+  it('has a realistic funnel, blocked cookies and bots over the window', async () => {
+    const f = await one(sql<Record<string, number>>`select sum(view_item)::int as v, sum(add_to_cart)::int as a,
+      sum(begin_checkout)::int as c, sum(purchase)::int as p, count(distinct day)::int as days from analytics.funnel_daily`);
+    expect(f.v).toBeGreaterThan(3 * f.a!);
+    expect(f.a).toBeGreaterThan(f.c!);
+    expect(f.c).toBeGreaterThan(f.p!);
+    expect(f.p).toBeGreaterThan(0);
+    expect(f.days).toBeGreaterThanOrEqual(19);
+    const c = await one(sql<Record<string, string>>`select avg(blocked_share)::float8 as blocked, 
+      (select avg(is_bot::int)::float8 from events) as bots from analytics.cookie_health`);
+    expect(Number(c.blocked)).toBeGreaterThan(0.15);
+    expect(Number(c.bots)).toBeGreaterThan(0.01);
+  });
+
+  it('puts the deferred indexes back, on every partition', async () => {
+    const { n } = await one(sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname in
+      ('events_site_ts_idx', 'events_visitor_ts_idx', 'events_ts_idx', 'events_received_idx', 'impressions_shown_idx')`);
+    expect(n).toBe(5);
+    const month = new Date().toISOString().slice(0, 7).replace('-', '_');
+    const part = await one(sql<{ n: number }>`select count(*)::int as n from pg_indexes
+      where tablename = ${`events_${month}`}`);
+    expect(part.n).toBe(5);
+    const invalid = await one(sql<{ n: number }>`select count(*)::int as n from pg_index where not indisvalid`);
+    expect(invalid.n).toBe(0);
+  });
+
+  it('refuses bad sizes', async () => {
+    const res = await runCli(['generate', '--events', 'lots'], { databaseUrl: env.databaseUrl });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/--events must be an integer/);
+  });
+});

@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { registerAnalystPassword } from './commands/analyst-password';
+import { registerAnalytics } from './commands/analytics';
+import { registerCatalog } from './commands/catalog';
+import { registerDlq } from './commands/dlq';
+import { registerErase } from './commands/erase';
+import { registerGenerate } from './commands/generate';
+import { registerMigrate } from './commands/migrate';
+import { registerOwners } from './commands/owners';
+import { registerPartitions } from './commands/partitions';
+import { registerStatus } from './commands/status';
+import { CliContext, CliError, type CliIO, DEV_DATABASE_URL } from './context';
+
+const ENV_HELP = `
+Environment:
+  DATABASE_URL   PostgreSQL to work on; unset means the dev embedded Postgres of \`npm start\`
+                 (${DEV_DATABASE_URL})
+  REDIS_URL      Redis holding the queues; unset means the queues live in Postgres (BullMQ backend)
+  DATA_DIR       where the pixel keeps its spool (default .data)
+
+Exit codes: 0 done, 1 bad input or failure (the message says which).`;
+
+/** The `rt` program, writing to the given streams; commands open the db/queues only when they need them. */
+export function buildProgram(io: CliIO, ctx = new CliContext(io)): Command {
+  const program = new Command('rt')
+    .description('Operate the retargeting platform: schema, sites, catalog, queues, privacy, analytics.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', ENV_HELP);
+  for (const register of [
+    registerMigrate,
+    registerOwners,
+    registerCatalog,
+    registerDlq,
+    registerErase,
+    registerStatus,
+    registerPartitions,
+    registerAnalystPassword,
+    registerAnalytics,
+    registerGenerate,
+  ]) {
+    register(program, ctx);
+  }
+  return program;
+}
+
+/** Runs one command line (without `node rt`) and returns the exit code; never calls process.exit. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const ctx = new CliContext(io);
+  try {
+    await buildProgram(io, ctx).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode; // commander printed the message
+    if (err instanceof CliError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    io.stderr.write(`error: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}\n`);
+    return 1;
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}

@@ -1,0 +1,25 @@
+import { Readable } from 'node:stream';
+import { run } from './program';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rt <args>` in-process against the given database, capturing its output. */
+export async function runCli(
+  args: string[],
+  opts: { databaseUrl: string; namespace?: string; stdin?: string; env?: Record<string, string> },
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: opts.stdin === undefined ? undefined : Readable.from([opts.stdin]),
+    env: { DATABASE_URL: opts.databaseUrl, ...opts.env },
+    queueNamespace: opts.namespace,
+  });
+  return { code, stdout, stderr };
+}
