@@ -42,9 +42,19 @@ export function renderCreative(input: CreativeInput): string {
   );
 }
 
+/**
+ * CSP host sources cannot name an IPv6 literal: Chromium drops `http://[::1]:3001` and, left with
+ * no source, frames the creative nowhere. Such an origin is allowed as its scheme and port on any
+ * host; /v1/ad still checks the exact origin of the Referer.
+ */
+export function ancestorSource(origin: string): string {
+  const m = /^(https?):\/\/\[[0-9a-f:.]+\](:\d+)?$/i.exec(origin);
+  return m ? `${m[1]}://*${m[2] ?? ''}` : origin;
+}
+
 /** No script, only this creative's own stylesheet, images over http(s), framed only by the partner. */
 export function creativeCsp(size: AdSize, partnerOrigins: Iterable<string>): string {
-  const ancestors = [...partnerOrigins].join(' ') || "'none'";
+  const ancestors = [...partnerOrigins].map(ancestorSource).join(' ') || "'none'";
   return [
     "default-src 'none'",
     `style-src ${styleHash(size)}`,
