@@ -1,0 +1,81 @@
+// The retargeting story in Chromium with third-party cookies allowed (queue on Redis): the
+// cross-site rt_vid cookie links the shop on 127.0.0.1 to the news site on [::1].
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchProfile, type Profile } from './browser/chromium';
+import { freshness, impressionsOf } from './browser/records';
+import { checkout, pollNewsAd, screenshotNews, viewAndCart } from './browser/sites';
+import { type Stack, startStack } from './browser/stack';
+
+let stack: Stack;
+let profile: Profile | undefined;
+
+beforeAll(async () => {
+  stack = await startStack('redis');
+});
+afterEach(async () => {
+  await profile?.close();
+  profile = undefined;
+});
+afterAll(() => stack?.close());
+
+const rtVid = async (p: Profile, stack: Stack) =>
+  (await p.context.cookies(stack.pixelUrl)).find((c) => c.name === 'rt_vid')?.value;
+
+describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
+  it('shows the carted product first on the news site, and no longer once it is bought', async () => {
+    profile = await launchProfile({ thirdPartyCookies: true });
+    const page = await profile.newPage();
+    const product = 'SKU-2003';
+    const carted = await viewAndCart(page, stack, product);
+    const vid = await rtVid(profile, stack);
+    expect(vid).toMatch(/^[0-9a-f-]{36}$/);
+    // SPEC section 9: an add_to_cart changes the next ad within a second.
+    expect(await freshness(stack, { rtVid: vid }, carted, (p) => p[0]?.id === product)).toBeLessThan(1000);
+
+    const shown = await pollNewsAd(page, stack, (ad) => ad.sidebar.products[0] === product);
+    expect(shown.sidebar.products[0]).toBe(product);
+    expect(shown.leaderboard.products[0]).toBe(product);
+    const recorded = await impressionsOf(stack, shown.sidebar.adId);
+    expect(recorded[0]).toMatchObject({ product_id: product, reason: 'in_cart', visitor_id: expect.any(String) });
+    expect(recorded.map((r) => r.product_id)).toEqual(shown.sidebar.products);
+    await screenshotNews(page, 'allowed-carted');
+
+    const bought = await checkout(page, stack);
+    expect(await freshness(stack, { rtVid: vid }, bought, (p) => !p.some((x) => x.id === product))).toBeLessThan(1000);
+    const after = await pollNewsAd(page, stack, (ad) => !ad.sidebar.products.includes(product));
+    expect(after.sidebar.products).not.toContain(product);
+    expect(after.leaderboard.products).not.toContain(product);
+    expect(after.sidebar.products).toHaveLength(4);
+    await screenshotNews(page, 'allowed-purchased');
+    expect(profile.errors).toEqual([]);
+  });
+
+  it('after the opt-out page, the news ad shows popular products only', async () => {
+    profile = await launchProfile({ thirdPartyCookies: true });
+    const page = await profile.newPage();
+    const product = 'SKU-3002';
+    await viewAndCart(page, stack, product);
+    const shown = await pollNewsAd(page, stack, (ad) => ad.sidebar.products[0] === product);
+    expect((await impressionsOf(stack, shown.sidebar.adId))[0]).toMatchObject({
+      product_id: product,
+      reason: 'in_cart',
+    });
+
+    const res = await page.goto(`${stack.pixelUrl}/v1/optout`);
+    expect(res?.status()).toBe(200);
+    expect(await page.textContent('body')).toContain('opted out');
+    const cookies = await profile.context.cookies(stack.pixelUrl);
+    expect(cookies.find((c) => c.name === 'rt_optout')?.value).toBe('1');
+    expect(cookies.find((c) => c.name === 'rt_vid')).toBeUndefined();
+
+    const after = await pollNewsAd(page, stack, () => true);
+    for (const slot of [after.sidebar, after.leaderboard]) {
+      expect(slot.products).toHaveLength(4);
+      const recorded = await impressionsOf(stack, slot.adId);
+      expect(recorded.map((r) => r.product_id)).toEqual(slot.products);
+      expect(recorded.every((r) => r.reason === 'popular' && r.visitor_id === null)).toBe(true);
+    }
+    await screenshotNews(page, 'optout');
+    expect(profile.errors).toEqual([]);
+  });
+});
