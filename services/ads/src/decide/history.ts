@@ -89,8 +89,10 @@ export async function loadHistory(db: Db, who: Identity, opts: { withShown: bool
           'purchased_at', i.purchased_at) as x
         from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
         where i.visitor_id in (select id from family)
-          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${LOOKBACK}::interval
-        order by greatest(i.last_viewed_at, i.carted_at) desc limit ${MAX_ROWS}) vs) as viewed,
+          -- a purchase counts too: a product bought without a recorded view must still be excluded
+          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end, i.purchased_at)
+            > now() - ${LOOKBACK}::interval
+        order by greatest(i.last_viewed_at, i.carted_at, i.purchased_at) desc limit ${MAX_ROWS}) vs) as viewed,
       ${shown} as shown
   `.execute(db);
   const row = rows[0];
