@@ -2,7 +2,7 @@
 // cross-site rt_vid cookie links the shop on 127.0.0.1 to the news site on [::1].
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, type Profile } from './browser/chromium';
-import { freshness, impressionsOf } from './browser/records';
+import { decideFor, freshness, impressionsOf, until } from './browser/records';
 import { checkout, pollNewsAd, screenshotNews, viewAndCart } from './browser/sites';
 import { type Stack, startStack } from './browser/stack';
 
@@ -60,6 +60,8 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
       product_id: product,
       reason: 'in_cart',
     });
+    const vid = await rtVid(profile, stack);
+    expect(vid).toBeDefined();
 
     const res = await page.goto(`${stack.pixelUrl}/v1/optout`);
     expect(res?.status()).toBe(200);
@@ -67,6 +69,13 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     const cookies = await profile.context.cookies(stack.pixelUrl);
     expect(cookies.find((c) => c.name === 'rt_optout')?.value).toBe('1');
     expect(cookies.find((c) => c.name === 'rt_vid')).toBeUndefined();
+    // The erasure the opt-out queued: even the old cookie, replayed, no longer finds anyone.
+    const replayed = await until(
+      () => decideFor(stack, { rtVid: vid }),
+      (ad) => ad.visitor === 'anonymous',
+      5000,
+    );
+    expect(replayed.visitor).toBe('anonymous');
 
     const after = await pollNewsAd(page, stack, () => true);
     for (const slot of [after.sidebar, after.leaderboard]) {

@@ -1,6 +1,7 @@
 import type { Stack } from './stack';
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
+/** Polls `probe` every 25 ms until `ok` holds or `timeoutMs` passes; returns the last value. */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
