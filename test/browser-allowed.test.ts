@@ -1,7 +1,7 @@
 // The retargeting story in Chromium with third-party cookies allowed (queue on Redis): the
 // cross-site rt_vid cookie links the shop on 127.0.0.1 to the news site on [::1].
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchProfile, type Profile } from './browser/chromium';
+import { ALLOW_THIRD_PARTY_COOKIES, launchProfile, type Profile } from './browser/chromium';
 import { decideFor, freshness, impressionsOf, until } from './browser/records';
 import { checkout, pollNewsAd, screenshotNews, viewAndCart } from './browser/sites';
 import { type Stack, startStack } from './browser/stack';
@@ -86,5 +86,30 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     }
     await screenshotNews(page, 'optout');
     expect(profile.errors).toEqual([]);
+  });
+});
+
+describe('the walkthrough npm start prints', () => {
+  it('names the URLs and the profile preference these scenarios use', async () => {
+    const { printWelcome } = await import('../infra/dev/welcome');
+    let text = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      text += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const { config } = stack;
+      const ports = { pixel: config.PIXEL_PORT, ads: config.ADS_PORT, ingester: config.INGESTER_PORT };
+      const demo = { shopPort: config.DEMO_SHOP_PORT, newsPort: config.DEMO_NEWS_PORT };
+      printWelcome(config, { ...ports, ...demo }, { url: stack.env.databaseUrl, embedded: false });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(text).toContain(`1. Open ${stack.shopUrl}, look at a product and add it to the cart`);
+    expect(text).toContain(`2. Open ${stack.newsUrl}: the ads show the product you left in the cart first`);
+    expect(text).toContain('3. Back on the shop, check out; reload the news page: that product is gone');
+    const preference = /echo '(\{.*\})' > \/tmp\/rt-demo\/Default\/Preferences/.exec(text)?.[1];
+    expect(JSON.parse(preference ?? 'null')).toEqual(ALLOW_THIRD_PARTY_COOKIES);
   });
 });

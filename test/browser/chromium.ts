@@ -24,6 +24,9 @@ export const DESKTOP_UA =
  */
 const LAUNCH_ARGS = [...CHROMIUM_ARGS, `--user-agent=${DESKTOP_UA}`];
 
+/** The profile preference (SPEC section 3) that lets Chromium keep third-party cookies. */
+export const ALLOW_THIRD_PARTY_COOKIES = { profile: { cookie_controls_mode: 0 } };
+
 export interface Profile {
   context: BrowserContext;
   /** Console errors and uncaught exceptions of every page and frame opened in this profile. */
@@ -40,10 +43,7 @@ export async function launchProfile(opts: { thirdPartyCookies: boolean }): Promi
   const userDataDir = mkdtempSync(join(tmpdir(), 'rt-profile-'));
   if (opts.thirdPartyCookies) {
     mkdirSync(join(userDataDir, 'Default'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'Default', 'Preferences'),
-      JSON.stringify({ profile: { cookie_controls_mode: 0 } }),
-    );
+    writeFileSync(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(ALLOW_THIRD_PARTY_COOKIES));
   }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
