@@ -2,7 +2,7 @@
 // cross-site rt_vid cookie links the shop on 127.0.0.1 to the news site on [::1].
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_THIRD_PARTY_COOKIES, launchProfile, type Profile } from './browser/chromium';
-import { decideFor, freshness, impressionsOf, until } from './browser/records';
+import { decideFor, FRESH_MS, freshness, impressionsOf, leadsInCart, until } from './browser/records';
 import { checkout, pollNewsAd, screenshotNews, viewAndCart } from './browser/sites';
 import { type Stack, startStack } from './browser/stack';
 
@@ -30,7 +30,7 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     const vid = await rtVid(profile, stack);
     expect(vid).toMatch(/^[0-9a-f-]{36}$/);
     // SPEC section 9: an add_to_cart changes the next ad within a second.
-    expect(await freshness(stack, { rtVid: vid }, carted, (p) => p[0]?.id === product)).toBeLessThan(1000);
+    expect(await freshness(stack, { rtVid: vid }, carted, leadsInCart(product))).toBeLessThan(FRESH_MS);
 
     const shown = await pollNewsAd(page, stack, (ad) => ad.sidebar.products[0] === product);
     expect(shown.sidebar.products[0]).toBe(product);
@@ -41,7 +41,9 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     await screenshotNews(page, 'allowed-carted');
 
     const bought = await checkout(page, stack);
-    expect(await freshness(stack, { rtVid: vid }, bought, (p) => !p.some((x) => x.id === product))).toBeLessThan(1000);
+    expect(await freshness(stack, { rtVid: vid }, bought, (p) => !p.some((x) => x.id === product))).toBeLessThan(
+      FRESH_MS,
+    );
     const after = await pollNewsAd(page, stack, (ad) => !ad.sidebar.products.includes(product));
     expect(after.sidebar.products).not.toContain(product);
     expect(after.leaderboard.products).not.toContain(product);
@@ -54,14 +56,14 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     profile = await launchProfile({ thirdPartyCookies: true });
     const page = await profile.newPage();
     const product = 'SKU-3002';
-    await viewAndCart(page, stack, product);
+    const carted = await viewAndCart(page, stack, product);
+    const vid = await rtVid(profile, stack);
+    expect(await freshness(stack, { rtVid: vid }, carted, leadsInCart(product))).toBeLessThan(FRESH_MS);
     const shown = await pollNewsAd(page, stack, (ad) => ad.sidebar.products[0] === product);
     expect((await impressionsOf(stack, shown.sidebar.adId))[0]).toMatchObject({
       product_id: product,
       reason: 'in_cart',
     });
-    const vid = await rtVid(profile, stack);
-    expect(vid).toBeDefined();
 
     const res = await page.goto(`${stack.pixelUrl}/v1/optout`);
     expect(res?.status()).toBe(200);

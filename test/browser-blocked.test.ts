@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile, type Profile } from './browser/chromium';
-import { freshness, impressionsOf, shopEventsOf } from './browser/records';
+import { FRESH_MS, freshness, impressionsOf, leadsInCart, shopEventsOf } from './browser/records';
 import { eventAccepted, logIn, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './browser/sites';
 import { type Stack, startStack } from './browser/stack';
 
@@ -67,8 +67,8 @@ describe('third-party cookies blocked (Chromium defaults)', () => {
     await identified;
     const product = 'SKU-3001';
     const carted = await viewAndCart(page, stack, product);
-    const lag = await freshness(stack, { emailSha256: hash }, carted, (p) => p[0]?.id === product);
-    expect(lag).toBeLessThan(1000);
+    const lag = await freshness(stack, { emailSha256: hash }, carted, leadsInCart(product));
+    expect(lag).toBeLessThan(FRESH_MS);
 
     await logIn(page, stack.newsUrl, email);
     const ad = await pollNewsAd(page, stack, (a) => a.sidebar.products[0] === product);
