@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_THIRD_PARTY_COOKIES, launchProfile, type Profile } from './browser/chromium';
 import { decideFor, FRESH_MS, freshness, impressionsOf, leadsInCart, until } from './browser/records';
-import { checkout, pollNewsAd, screenshotNews, viewAndCart } from './browser/sites';
+import { checkout, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './browser/sites';
 import { type Stack, startStack } from './browser/stack';
 
 let stack: Stack;
@@ -39,12 +39,20 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     expect(recorded[0]).toMatchObject({ product_id: product, reason: 'in_cart', visitor_id: expect.any(String) });
     expect(recorded.map((r) => r.product_id)).toEqual(shown.sidebar.products);
     await screenshotNews(page, 'allowed-carted');
+    // Shown in both slots, under the frequency cap of 3: only the purchase can take it away now.
+    const shownTimes = await stack.env.db
+      .selectFrom('impressions')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('product_id', '=', product)
+      .where('visitor_id', '=', recorded[0]!.visitor_id)
+      .executeTakeFirstOrThrow();
+    expect(Number(shownTimes.n)).toBeLessThan(3);
 
     const bought = await checkout(page, stack);
     expect(await freshness(stack, { rtVid: vid }, bought, (p) => !p.some((x) => x.id === product))).toBeLessThan(
       FRESH_MS,
     );
-    const after = await pollNewsAd(page, stack, (ad) => !ad.sidebar.products.includes(product));
+    const after = await readNewsAd(page, stack);
     expect(after.sidebar.products).not.toContain(product);
     expect(after.leaderboard.products).not.toContain(product);
     expect(after.sidebar.products).toHaveLength(4);
@@ -79,7 +87,7 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     );
     expect(replayed.visitor).toBe('anonymous');
 
-    const after = await pollNewsAd(page, stack, () => true);
+    const after = await readNewsAd(page, stack);
     for (const slot of [after.sidebar, after.leaderboard]) {
       expect(slot.products).toHaveLength(4);
       const recorded = await impressionsOf(stack, slot.adId);
