@@ -45,6 +45,7 @@ export function document(opts: { title: string; css: string; body: Html; head?: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title}</title>
+<link rel="icon" href="data:,">
 <style>${raw(opts.css)}</style>
 ${opts.head ?? ''}
 </head>

@@ -74,6 +74,14 @@ describe('ranking (SPEC section 9)', () => {
     expect(ids[0]).toBe('P3');
   });
 
+  it('never shows a bought product as popular fill, even one carted without a recorded view', async () => {
+    const v = await seedVisitor(env.db);
+    await interest(env.db, v.id, 'shop', 'HOT', { cartedAgo: 2 * HOUR, purchasedAgo: HOUR });
+    const ids = (await ad(v.cookie, 12)).products.map((p) => p.id);
+    expect(ids).toHaveLength(12);
+    expect(ids).not.toContain('HOT');
+  });
+
   it('never repeats a product, even when in the cart, viewed and popular', async () => {
     const v = await seedVisitor(env.db);
     await addToCart(env.db, v.id, 'shop', 'HOT', MIN);

@@ -42,26 +42,26 @@ export function renderCreative(input: CreativeInput): string {
   );
 }
 
-/** CSP host-sources cannot name an IPv6 literal such as http://[::1]:3001 (the demo news site). */
-const CSP_SOURCE = /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i;
-
 /**
- * No script, only this creative's own stylesheet, images over http(s), framed only by the
- * partner's pages. When one of its origins cannot be written in CSP, frame-ancestors is left out
- * rather than blocking that origin; the Referer check still applies.
+ * CSP host sources cannot name an IPv6 literal: Chromium drops `http://[::1]:3001` and, left with
+ * no source, frames the creative nowhere. Such an origin is allowed as its scheme and port on any
+ * host; /v1/ad still checks the exact origin of the Referer.
  */
+export function ancestorSource(origin: string): string {
+  const m = /^(https?):\/\/\[[0-9a-f:.]+\](:\d+)?$/i.exec(origin);
+  return m ? `${m[1]}://*${m[2] ?? ''}` : origin;
+}
+
+/** No script, only this creative's own stylesheet, images over http(s), framed only by the partner. */
 export function creativeCsp(size: AdSize, partnerOrigins: Iterable<string>): string {
-  const origins = [...partnerOrigins];
-  const ancestors = origins.every((o) => CSP_SOURCE.test(o))
-    ? [`frame-ancestors ${origins.join(' ') || "'none'"}`]
-    : [];
+  const ancestors = `frame-ancestors ${[...partnerOrigins].map(ancestorSource).join(' ') || "'none'"}`;
   return [
     "default-src 'none'",
     `style-src ${styleHash(size)}`,
     'img-src http: https:',
     "base-uri 'none'",
     "form-action 'none'",
-    ...ancestors,
+    ancestors,
     'sandbox allow-popups allow-popups-to-escape-sandbox',
   ].join('; ');
 }

@@ -96,8 +96,10 @@ function statement(db: Db, withShown: boolean): string {
           'purchased_at', ${ms(sql`i.purchased_at`)}) as x
         from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
         where i.visitor_id in (select id from family)
-          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end) > now() - ${sql.lit(LOOKBACK)}::interval
-        order by greatest(i.last_viewed_at, i.carted_at) desc limit ${sql.lit(MAX_ROWS)}) vs) as viewed,
+          -- a purchase counts too: a product bought without a recorded view must still be excluded
+          and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end, i.purchased_at)
+            > now() - ${sql.lit(LOOKBACK)}::interval
+        order by greatest(i.last_viewed_at, i.carted_at, i.purchased_at) desc limit ${sql.lit(MAX_ROWS)}) vs) as viewed,
       ${shown} as shown
   `.compile(db).sql;
   statements.set(withShown, text);

@@ -4,7 +4,7 @@ import { isVisitorId, OPTOUT_COOKIE, optOutCookies, parseCookies, VID_COOKIE } f
 import type { Deps } from '../deps';
 import { HttpError } from '../errors';
 
-const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Opted out</title>
+const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Opted out</title><link rel="icon" href="data:,">
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
 <h1>You are opted out</h1>
 <p>This browser's visitor cookie was removed, and its data is being erased. An <code>${OPTOUT_COOKIE}</code>
