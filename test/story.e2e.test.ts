@@ -9,7 +9,7 @@ import { loadConfig } from '@rt/config';
 import { seedDemo, shopOrigin } from '@rt/demo';
 import { startIngester } from '@rt/ingester';
 import { startPixel } from '@rt/pixel';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, freePort, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
@@ -17,7 +17,8 @@ const VID_COOKIE = /^rt_vid=([0-9a-f-]{36}); Path=\/; Max-Age=34128000; SameSite
 
 interface Ad {
   visitor: string;
-  products: { id: string; reason: string }[];
+  impression_url: string;
+  products: { id: string; reason: string; click_url: string }[];
 }
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
@@ -38,11 +39,13 @@ describe.each(['redis', 'postgres'] as const)('the story end to end, queue on %s
 
   beforeAll(async () => {
     env = await createTestEnv();
+    const adsPort = await freePort();
     const config = loadConfig({
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: kind === 'redis' ? env.redisUrl : undefined,
       PIXEL_PORT: '0',
-      ADS_PORT: '0',
+      ADS_PORT: String(adsPort),
+      PUBLIC_ADS_URL: `http://127.0.0.1:${adsPort}`,
       INGESTER_PORT: '0',
       LOG_LEVEL: 'silent',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'rt-story-')),
@@ -132,5 +135,55 @@ describe.each(['redis', 'postgres'] as const)('the story end to end, queue on %s
       .where('event_id', '=', replayed)
       .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(1);
+  });
+  it('credits a purchase after an ad click to that ad, once, through the real pipeline', async () => {
+    const first = await fetch(`${pixelUrl}/p.gif?site=demo-shop&type=page_view`, { headers: { 'user-agent': UA } });
+    const cookie =
+      first.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('rt_vid='))
+        ?.split(';')[0] ?? '';
+    const item = { id: 'e2e-lamp', name: 'Lamp', price: 40, currency: 'EUR', url: `${shop}/p/e2e-lamp` };
+    const send = (events: unknown[]) =>
+      fetch(`${pixelUrl}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: shop, cookie, 'user-agent': UA },
+        body: JSON.stringify({ site: 'demo-shop', events }),
+      });
+    expect((await send([{ type: 'add_to_cart', items: [{ ...item, quantity: 2 }] }])).status).toBe(202);
+    const ad = await until(
+      () =>
+        fetch(`${adsUrl}/v1/ad?partner=demo-news&slot=sidebar&n=2&format=json`, {
+          headers: { cookie, 'user-agent': UA },
+        }).then((r) => r.json() as Promise<Ad>),
+      (a) => a.products[0]?.id === item.id,
+      5000,
+    );
+    expect((await fetch(ad.impression_url, { headers: { cookie, 'user-agent': UA } })).ok).toBe(true);
+    const click = await fetch(ad.products[0]!.click_url, { redirect: 'manual', headers: { cookie, 'user-agent': UA } });
+    expect(click.status).toBe(302);
+    expect(click.headers.get('location')).toBe(item.url);
+
+    const purchase = {
+      type: 'purchase',
+      transaction_id: `T-attr-${kind}`,
+      value: 80,
+      currency: 'EUR',
+      items: [{ ...item, quantity: 2 }],
+    };
+    expect((await send([purchase])).status).toBe(202);
+    expect((await send([purchase])).status).toBe(202); // the thank-you page reloaded: a new event id
+    const conversions = () =>
+      env.db.selectFrom('conversions').selectAll().where('transaction_id', '=', purchase.transaction_id).execute();
+    const rows = await until(conversions, (r) => r.length > 0, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await conversions()).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      site_id: 'demo-shop',
+      product_id: item.id,
+      partner_id: 'demo-news',
+      touch: 'click',
+    });
+    expect(Number(rows[0]?.revenue)).toBe(80);
   });
 });

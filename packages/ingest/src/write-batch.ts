@@ -5,7 +5,7 @@ import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
-import { insertOrders } from './orders';
+import { attributeNewOrders, insertOrders } from './orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products';
 import { assignSessions } from './sessions';
@@ -46,6 +46,7 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
   const merges = await resolveVisitors(trx, news);
   const counted = await insertOrders(trx, news);
+  await attributeNewOrders(trx, news, counted);
   const sessionWrites = await assignSessions(trx, news);
   const { carts, writes: cartWrites } = await updateCarts(trx, news, counted);
   // Everything left touches disjoint rows: one statement, one round trip.
