@@ -55,7 +55,9 @@ describe.each(['redis', 'postgres'] as const)('the story end to end, queue on %s
     shop = shopOrigin(config);
     const pixel = await startPixel(config, { db: env.db, queue: env.queueBackend(kind) });
     const ingester = await startIngester(config, { db: env.db, backend: env.queueBackend(kind) });
-    const ads = await startAds(config, { db: env.db, redisPrefix: env.namespace });
+    // A loaded CI machine must not turn a slow decision into the popular-only fallback here;
+    // the 50 ms deadline has its own test in services/ads.
+    const ads = await startAds(config, { db: env.db, redisPrefix: env.namespace, deadlineMs: 2000 });
     stop = [pixel.close, ads.close, ingester.close];
     pixelUrl = `http://127.0.0.1:${pixel.port}`;
     adsUrl = `http://127.0.0.1:${ads.port}`;
