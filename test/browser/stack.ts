@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAds } from '@rt/ads';
@@ -34,6 +34,7 @@ export async function startStack(queue: QueueKind): Promise<Stack> {
   const [pixelPort, adsPort, ingesterPort, shopPort, newsPort] = await Promise.all(
     Array.from({ length: 5 }, () => freePort()),
   );
+  const dataDir = mkdtempSync(join(tmpdir(), 'rt-browser-'));
   const config = loadConfig({
     DATABASE_URL: env.databaseUrl,
     REDIS_URL: queue === 'redis' ? env.redisUrl : undefined,
@@ -45,7 +46,7 @@ export async function startStack(queue: QueueKind): Promise<Stack> {
     PUBLIC_PIXEL_URL: `http://localhost:${pixelPort}`,
     PUBLIC_ADS_URL: `http://localhost:${adsPort}`,
     LOG_LEVEL: 'silent',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'rt-browser-')),
+    DATA_DIR: dataDir,
     SECRET: 'browser-test-secret-browser-test-secret-01',
   });
   await seedDemo(env.db, config);
@@ -72,6 +73,7 @@ export async function startStack(queue: QueueKind): Promise<Stack> {
       async close() {
         for (const close of closers) await close().catch(() => {});
         await env.close();
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
