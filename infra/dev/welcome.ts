@@ -28,11 +28,14 @@ export function printWelcome(config: Config, ports: Ports, database: { url: stri
     `  1. Open ${shop}, look at a product and add it to the cart (do not check out).`,
     `  2. Open ${news}: the ads show the product you left in the cart first.`,
     `  3. Back on the shop, check out; reload the news page: that product is gone from the ads.`,
+    '     (Each product is shown at most 3 times a day to a visitor, both slots counting: reload',
+    '     the news page sparingly before step 3, or the frequency cap hides the product first.)',
     '',
     'Chromium blocks third-party cookies by default, so step 2 needs a profile that allows them:',
     '  mkdir -p /tmp/rt-demo/Default && echo \'{"profile":{"cookie_controls_mode":0}}\' > /tmp/rt-demo/Default/Preferences',
     '  chromium --user-data-dir=/tmp/rt-demo',
-    'or log in with the same email on both sites (identity by login hash). Ctrl-C stops everything.',
+    'or log in with the same email on both sites (identity by login hash). Headless browsers are',
+    'flagged as bots (isbot) and never retargeted. Ctrl-C stops everything.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
