@@ -63,8 +63,16 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
 
 /** PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch. */
 function withoutNul(e: QueuedEventData): QueuedEventData {
-  const json = JSON.stringify(e);
-  return json.includes('\\u0000') ? JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) : e;
+  const has = (o: object): boolean =>
+    Object.values(o).some((v) =>
+      typeof v === 'string'
+        ? v.includes('\u0000')
+        : Array.isArray(v)
+          ? v.some((x) => x && typeof x === 'object' && has(x))
+          : false,
+    );
+  if (!has(e)) return e;
+  return JSON.parse(JSON.stringify(e).replaceAll('\\u0000', '\\ufffd'));
 }
 
 /**
