@@ -1,15 +1,15 @@
 import type { Db } from '@rt/db';
 import type { Transaction } from 'kysely';
-import { updateCarts } from './carts';
+import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
-import { insertOrders } from './orders';
+import { ordersInsert } from './orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products';
-import { assignSessions } from './sessions';
-import { runTogether, type Statement } from './statements';
+import { assignSessions, sessionPairs, sessionsQuery } from './sessions';
+import { readTogether, runTogether, type Statement } from './statements';
 import { resolveVisitors } from './visitors';
 
 export interface WriteOptions {
@@ -45,9 +45,19 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   const fresh = await claimEventKeys(trx, evs);
   const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
   const merges = await resolveVisitors(trx, news);
-  const counted = await insertOrders(trx, news);
-  const sessionWrites = await assignSessions(trx, news);
-  const { carts, writes: cartWrites } = await updateCarts(trx, news, counted);
+  // Orders (which purchases count), sessions and carts in one round trip.
+  const pairs = sessionPairs(news);
+  const carts = cartsOf(news);
+  const orders = ordersInsert(news);
+  const sessionsRead = sessionsQuery(pairs);
+  const cartsRead = cartsQuery(carts);
+  const read = await readTogether(trx, orders ? { orders } : {}, {
+    ...(sessionsRead ? { sessions: sessionsRead } : {}),
+    ...(cartsRead ? { carts: cartsRead } : {}),
+  });
+  const counted = new Set<string>((read.orders ?? []).map((r: { event_id: string }) => r.event_id));
+  const sessionWrites = await assignSessions(trx, pairs, read.sessions ?? []);
+  const cartWrites = updateCarts(carts, read.carts ?? [], news, counted);
   // Everything left touches disjoint rows: one statement, one round trip.
   const writes = [
     ...sessionWrites,
