@@ -78,7 +78,6 @@ async function queueToRows(
     {
       batchMaxEvents: batch,
       batchMaxWaitMs: 20,
-      concurrency: 64,
       maxInFlight: Number(BENCH_INGEST_INFLIGHT ?? 1),
     },
   );
