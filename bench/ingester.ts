@@ -22,6 +22,10 @@ export type BenchResult = {
   goal?: string;
 };
 
+// Settings of this bench (all optional): where to run, how many events, which batch sizes.
+const { DATABASE_URL, REDIS_URL, LOG_LEVEL, BENCH_INGEST_EVENTS, BENCH_INGEST_BATCHES, BENCH_INGEST_INFLIGHT } =
+  process.env;
+
 const GOAL = '≥ 30,000 events/s end to end and ≥ 0.3 × COPY';
 const TABLES =
   'events, event_keys, visitors, identities, sessions, products, carts, cart_states, interest, orders, rejected_events';
@@ -70,12 +74,11 @@ async function queueToRows(
   const written = async () => (await metrics.rows.get()).values.find((v) => v.labels.kind === 'written')?.value ?? 0;
   const started = performance.now();
   const workers = await startIngestWorkers(
-    { db, backend, logger: createLogger('bench', (process.env.LOG_LEVEL as 'warn') ?? 'silent'), metrics },
+    { db, backend, logger: createLogger('bench', (LOG_LEVEL as 'warn' | undefined) ?? 'silent'), metrics },
     {
       batchMaxEvents: batch,
       batchMaxWaitMs: 20,
-      concurrency: 64,
-      maxInFlight: Number(process.env.BENCH_INGEST_INFLIGHT ?? 1),
+      maxInFlight: Number(BENCH_INGEST_INFLIGHT ?? 1),
     },
   );
   while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
@@ -89,10 +92,10 @@ async function queueToRows(
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const count = Number(process.env.BENCH_INGEST_EVENTS ?? 30_000);
-  const sizes = (process.env.BENCH_INGEST_BATCHES ?? '500,2000,5000').split(',').map(Number);
+  const admin = DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redisUrl = REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const count = Number(BENCH_INGEST_EVENTS ?? 30_000);
+  const sizes = (BENCH_INGEST_BATCHES ?? '500,2000,5000').split(',').map(Number);
   const name = `rt_bench_ingest_${randomBytes(4).toString('hex')}`;
   const a = new pg.Client({ connectionString: admin });
   await a.connect();

@@ -1,93 +1,11 @@
-import { sql, type Transaction } from 'kysely';
-import { byTime, type Ev, type EventItemData, feedsState, pairKey } from './model';
-import type { Statement } from './statements';
+import { type RawBuilder, sql } from 'kysely';
+import { applyCartEvent, CART_TYPES, type Cart, type CartLine } from './cart-model';
+import { byTime, type Ev, feedsState, pairKey } from './model';
+import { type Statement, toMs } from './statements';
 import { iso, unnest } from './unnest';
 
-export interface CartLine {
-  productId: string;
-  quantity: number;
-  price: number | string | null;
-  currency: string | null;
-  addedAt: number;
-  updatedAt: number;
-}
-
-export interface Cart {
-  site: string;
-  visitorId: string;
-  before: Map<string, CartLine>;
-  lines: Map<string, CartLine>;
-  resetAt: number | null;
-  resetChanged: boolean;
-  changed: boolean;
-}
-
-const CART_TYPES = new Set(['add_to_cart', 'remove_from_cart', 'view_cart', 'purchase']);
-
-function lineFrom(item: EventItemData, ev: Ev, quantity: number, addedAt: number): CartLine {
-  return {
-    productId: item.id,
-    quantity,
-    price: item.price ?? null,
-    currency: item.currency ?? ev.e.currency ?? null,
-    addedAt,
-    updatedAt: ev.ms,
-  };
-}
-
-/** Applies one event to a cart, in time order. `counted` holds the purchases that were new. */
-export function applyCartEvent(cart: Cart, ev: Ev, counted: Set<string>): void {
-  // A snapshot or purchase replaced the cart after this event happened: it is history.
-  if (cart.resetAt !== null && ev.ms < cart.resetAt) return;
-  const items = ev.e.items ?? [];
-  switch (ev.e.type) {
-    case 'add_to_cart':
-      for (const item of items) {
-        const prev = cart.lines.get(item.id);
-        const q = (prev?.quantity ?? 0) + (item.quantity ?? 1);
-        cart.lines.set(item.id, lineFrom(item, ev, q, prev?.addedAt ?? ev.ms));
-      }
-      break;
-    case 'remove_from_cart':
-      for (const item of items) {
-        const prev = cart.lines.get(item.id);
-        if (!prev) continue;
-        const q = item.quantity === undefined ? 0 : prev.quantity - item.quantity;
-        if (q <= 0) cart.lines.delete(item.id);
-        else cart.lines.set(item.id, { ...prev, quantity: q, updatedAt: ev.ms });
-      }
-      break;
-    case 'view_cart':
-    case 'purchase': {
-      if (ev.e.type === 'purchase' && !counted.has(ev.e.event_id)) return;
-      const prev = cart.lines;
-      cart.lines = new Map();
-      if (ev.e.type === 'view_cart') {
-        for (const item of items) {
-          const q = (cart.lines.get(item.id)?.quantity ?? 0) + (item.quantity ?? 1);
-          cart.lines.set(item.id, lineFrom(item, ev, q, prev.get(item.id)?.addedAt ?? ev.ms));
-        }
-      }
-      cart.resetAt = ev.ms;
-      cart.resetChanged = true;
-      break;
-    }
-    default:
-      return;
-  }
-  cart.changed = true;
-}
-
-/**
- * Loads the carts of every (site, visitor) in the batch and applies the batch's cart events in
- * time order. Returns all loaded carts (interest needs to know what is in each cart) and the
- * statements that write back the ones that changed.
- */
-export async function updateCarts(
-  trx: Transaction<any>,
-  evs: Ev[],
-  counted: Set<string>,
-): Promise<{ carts: Map<string, Cart>; writes: Statement[] }> {
+/** An empty cart for every (site, visitor) of the batch, to be filled by cartsQuery's rows. */
+export function cartsOf(evs: Ev[]): Map<string, Cart> {
   const carts = new Map<string, Cart>();
   for (const ev of evs) {
     if (!feedsState(ev) || !ev.visitorId) continue;
@@ -104,20 +22,14 @@ export async function updateCarts(
       });
     }
   }
-  if (carts.size === 0) return { carts, writes: [] };
+  return carts;
+}
+
+/** Lines and reset time of the carts; a cart with neither gives no row. */
+export function cartsQuery(carts: Map<string, Cart>): RawBuilder<unknown> | null {
+  if (carts.size === 0) return null;
   const pairs = [...carts.values()];
-  // Lines and reset time of every cart in one read; a cart with neither gives no row.
-  const { rows } = await sql<{
-    site_id: string;
-    visitor_id: string;
-    product_id: string | null;
-    quantity: number;
-    price: string | null;
-    currency: string | null;
-    added_at: Date;
-    updated_at: Date;
-    reset_at: Date | null;
-  }>`
+  return sql`
     select u.site_id, u.visitor_id, c.product_id, c.quantity, c.price, c.currency, c.added_at, c.updated_at, s.reset_at
     from ${unnest([
       ['site_id', 'text', pairs.map((c) => c.site)],
@@ -125,18 +37,37 @@ export async function updateCarts(
     ])}
     left join cart_states s on s.site_id = u.site_id and s.visitor_id = u.visitor_id
     left join carts c on c.site_id = u.site_id and c.visitor_id = u.visitor_id
-    where c.product_id is not null or s.reset_at is not null`.execute(trx);
+    where c.product_id is not null or s.reset_at is not null`;
+}
+
+interface CartRow {
+  site_id: string;
+  visitor_id: string;
+  product_id: string | null;
+  quantity: number;
+  price: string | number | null;
+  currency: string | null;
+  added_at: string;
+  updated_at: string;
+  reset_at: string | null;
+}
+
+/**
+ * Fills the carts from cartsQuery's rows, applies the batch's cart events in time order and
+ * returns the statements that write back the carts that changed.
+ */
+export function updateCarts(carts: Map<string, Cart>, rows: CartRow[], evs: Ev[], counted: Set<string>): Statement[] {
   for (const r of rows) {
     const cart = carts.get(pairKey(r.site_id, r.visitor_id)) as Cart;
-    if (r.reset_at) cart.resetAt = r.reset_at.getTime();
+    if (r.reset_at) cart.resetAt = toMs(r.reset_at);
     if (r.product_id === null) continue;
     const line: CartLine = {
       productId: r.product_id,
       quantity: r.quantity,
       price: r.price,
       currency: r.currency?.trim() ?? null,
-      addedAt: r.added_at.getTime(),
-      updatedAt: r.updated_at.getTime(),
+      addedAt: toMs(r.added_at),
+      updatedAt: toMs(r.updated_at),
     };
     cart.before.set(r.product_id, line);
     cart.lines.set(r.product_id, line);
@@ -146,7 +77,7 @@ export async function updateCarts(
     if (!feedsState(ev) || !ev.visitorId || !CART_TYPES.has(ev.e.type)) continue;
     applyCartEvent(carts.get(pairKey(ev.e.site, ev.visitorId)) as Cart, ev, counted);
   }
-  return { carts, writes: cartWrites([...carts.values()]) };
+  return cartWrites([...carts.values()]);
 }
 
 /** Deletes the lines that left a cart and upserts the lines that are new or changed (disjoint rows). */

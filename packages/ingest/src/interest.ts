@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Cart } from './carts';
+import type { Cart } from './cart-model';
 import { type Ev, feedsState, pairKey } from './model';
 import type { Statement } from './statements';
 import { iso, unnest } from './unnest';

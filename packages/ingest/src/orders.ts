@@ -1,18 +1,18 @@
 import { attributeOrders } from '@rt/attribution';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { byTime, type Ev, feedsState } from './model';
 import { unnest } from './unnest';
 
 /**
- * Records purchases in `orders`, keyed by (site, transaction_id); returns the event ids of the
- * purchases that were new. Only those count: a thank-you page reloaded with a fresh event id is
+ * Records purchases in `orders`, keyed by (site, transaction_id); the statement returns the
+ * event ids of the purchases that were new. Only those count: a thank-you page reloaded with a fresh event id is
  * stored as an event but neither counted nor allowed to empty a cart again.
  */
-export async function insertOrders(trx: Transaction<any>, evs: Ev[]): Promise<Set<string>> {
+export function ordersInsert(evs: Ev[]): RawBuilder<unknown> | null {
   const purchases = evs.filter((ev) => feedsState(ev) && ev.e.type === 'purchase' && ev.e.transaction_id);
-  if (purchases.length === 0) return new Set();
+  if (purchases.length === 0) return null;
   purchases.sort(byTime);
-  const { rows } = await sql<{ event_id: string }>`
+  return sql`
     insert into orders (site_id, transaction_id, event_id, visitor_id, value, currency, items, ts)
     select site_id, transaction_id, event_id, visitor_id, value, currency, items, ts from ${unnest([
       ['site_id', 'text', purchases.map((ev) => ev.e.site)],
@@ -27,8 +27,7 @@ export async function insertOrders(trx: Transaction<any>, evs: Ev[]): Promise<Se
     ])}
     order by site_id, transaction_id, ord
     on conflict do nothing
-    returning event_id`.execute(trx);
-  return new Set(rows.map((r) => r.event_id));
+    returning event_id`;
 }
 
 /**

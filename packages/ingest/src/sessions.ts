@@ -1,10 +1,11 @@
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { byTime, type Ev, pairKey } from './model';
+import { sessionWrites } from './session-writes';
 import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
-import type { Statement } from './statements';
+import { type Statement, toMs } from './statements';
 import { iso, unnest } from './unnest';
 
-interface Pair {
+export interface Pair {
   site: string;
   visitorId: string;
   evs: Ev[];
@@ -14,13 +15,13 @@ interface Pair {
   prev: SessionState | null;
 }
 
-interface SessionRow {
+export interface SessionRow {
   id: string;
   site_id: string;
   visitor_id: string;
-  started_at: Date;
-  last_event_at: Date;
-  ended_at: Date | null;
+  started_at: string;
+  last_event_at: string;
+  ended_at: string | null;
   end_reason: 'timeout' | 'logout' | null;
   event_count: number;
   email_sha256: string | null;
@@ -29,11 +30,11 @@ interface SessionRow {
 
 const toState = (r: SessionRow): SessionState & { existing: true } => ({
   id: r.id,
-  startMs: r.started_at.getTime(),
-  lastMs: r.last_event_at.getTime(),
+  startMs: toMs(r.started_at),
+  lastMs: toMs(r.last_event_at),
   count: r.event_count,
   email: r.email_sha256,
-  endedMs: r.ended_at?.getTime() ?? null,
+  endedMs: r.ended_at === null ? null : toMs(r.ended_at),
   endReason: r.end_reason,
   existing: true,
 });
@@ -45,14 +46,8 @@ const toSessionEvent = (ev: Ev): SessionEvent => ({
   email: ev.e.email_sha256 ?? null,
 });
 
-/**
- * Assigns every new event with a visitor to a session (SPEC section 3), the same whatever the
- * arrival order: events that only extend a visitor's latest session are appended; an event
- * landing inside or before known sessions re-sessionizes that stretch of the visitor's history
- * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and
- * boundaries come out as if everything had arrived at once. Runs under the visitor row locks.
- */
-export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<Statement[]> {
+/** The batch's new events with a visitor, grouped per (site, visitor). */
+export function sessionPairs(evs: Ev[]): Map<string, Pair> {
   const pairs = new Map<string, Pair>();
   for (const ev of evs) {
     if (!ev.visitorId) continue;
@@ -65,7 +60,16 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
     p.evs.push(ev);
     p.lo = Math.min(p.lo, ev.ms);
   }
-  if (pairs.size === 0) return [];
+  return pairs;
+}
+
+/**
+ * The sessions the new events could touch or follow: every session of the pair that ends within
+ * 30 minutes before the earliest new event, or later ('window'), and before those at most one
+ * still-open session ('prev').
+ */
+export function sessionsQuery(pairs: Map<string, Pair>): RawBuilder<unknown> | null {
+  if (pairs.size === 0) return null;
   const all = [...pairs.values()];
   const u = () =>
     unnest([
@@ -73,16 +77,31 @@ export async function assignSessions(trx: Transaction<any>, evs: Ev[]): Promise<
       ['visitor_id', 'uuid', all.map((p) => p.visitorId)],
       ['lo', 'timestamptz', all.map((p) => iso(p.lo - SESSION_TIMEOUT_MS))],
     ]);
-  // The window: every session the new events could touch or follow, i.e. all that end within
-  // 30 minutes before the earliest new event or later. Before it, at most one still-open session.
-  const { rows } = await sql<SessionRow>`
+  return sql`
     select s.*, 'window' as part from sessions s join ${u()}
       on s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at >= u.lo
     union all
     select p.*, 'prev' from ${u()} cross join lateral (
       select * from sessions s where s.site_id = u.site_id and s.visitor_id = u.visitor_id and s.last_event_at < u.lo
       order by s.started_at desc limit 1) p
-    where p.ended_at is null`.execute(trx);
+    where p.ended_at is null`;
+}
+
+/**
+ * Assigns every new event with a visitor to a session (SPEC section 3), the same whatever the
+ * arrival order: events that only extend a visitor's latest session are appended; an event
+ * landing inside or before known sessions re-sessionizes that stretch of the visitor's history
+ * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and
+ * boundaries come out as if everything had arrived at once. Runs under the visitor row locks;
+ * returns the statements that write the sessions.
+ */
+export async function assignSessions(
+  trx: Transaction<any>,
+  pairs: Map<string, Pair>,
+  rows: SessionRow[],
+): Promise<Statement[]> {
+  if (pairs.size === 0) return [];
+  const all = [...pairs.values()];
   for (const r of rows) {
     const p = pairs.get(pairKey(r.site_id, r.visitor_id)) as Pair;
     if (r.part === 'prev') p.prev = toState(r);
@@ -160,44 +179,5 @@ async function loadStoredEvents(
     const email = r.type === 'identify' ? (emailOf.get(r.session_id) ?? null) : null;
     out.get(k)?.push({ ev: { eventId: r.event_id, ms: r.ts.getTime(), type: r.type, email }, session: r.session_id });
   }
-  return out;
-}
-
-function sessionWrites(
-  upserts: Array<{ p: Pair; s: SessionState }>,
-  deletes: string[],
-  moves: Array<{ eventId: string; from: string; to: string }>,
-): Statement[] {
-  const out: Statement[] = [];
-  if (deletes.length > 0) out.push({ sql: sql`delete from sessions where id = any(${deletes}::uuid[])` });
-  if (moves.length > 0) {
-    out.push({
-      sql: sql`update events e set session_id = u.session_to from ${unnest([
-        ['event_id', 'uuid', moves.map((m) => m.eventId)],
-        ['session_from', 'uuid', moves.map((m) => m.from)],
-        ['session_to', 'uuid', moves.map((m) => m.to)],
-      ])} where e.session_id = u.session_from and e.event_id = u.event_id`,
-    });
-  }
-  if (upserts.length === 0) return out;
-  upserts.sort((a, b) => (a.s.id < b.s.id ? -1 : 1));
-  out.push({
-    sql: sql`
-    insert into sessions (id, site_id, visitor_id, started_at, last_event_at, ended_at, end_reason, event_count, email_sha256)
-    select * from ${unnest([
-      ['id', 'uuid', upserts.map((x) => x.s.id)],
-      ['site_id', 'text', upserts.map((x) => x.p.site)],
-      ['visitor_id', 'uuid', upserts.map((x) => x.p.visitorId)],
-      ['started_at', 'timestamptz', upserts.map((x) => iso(x.s.startMs))],
-      ['last_event_at', 'timestamptz', upserts.map((x) => iso(x.s.lastMs))],
-      ['ended_at', 'timestamptz', upserts.map((x) => iso(x.s.endedMs))],
-      ['end_reason', 'text', upserts.map((x) => x.s.endReason)],
-      ['event_count', 'int4', upserts.map((x) => x.s.count)],
-      ['email_sha256', 'text', upserts.map((x) => x.s.email)],
-    ])}
-    on conflict (id) do update set started_at = excluded.started_at, last_event_at = excluded.last_event_at,
-      ended_at = excluded.ended_at, end_reason = excluded.end_reason, event_count = excluded.event_count,
-      email_sha256 = excluded.email_sha256`,
-  });
   return out;
 }

@@ -22,3 +22,31 @@ export async function runTogether(trx: Transaction<any>, statements: Statement[]
   >`with ${ctes} select ${counts.length > 0 ? sql.join(counts) : sql`1 as done`}`.execute(trx);
   return rows[0] ?? {};
 }
+
+/** A timestamp as read directly (Date) or through json_agg (ISO text), in epoch ms. */
+export const toMs = (v: Date | string): number => (typeof v === 'string' ? Date.parse(v) : v.getTime());
+
+/**
+ * Runs one data-modifying statement with RETURNING (`modify`) and several reads in a single
+ * round trip; each result comes back as a JSON array of rows (timestamps as ISO text).
+ */
+export async function readTogether(
+  trx: Transaction<any>,
+  modify: Record<string, RawBuilder<unknown>>,
+  reads: Record<string, RawBuilder<unknown>>,
+): Promise<Record<string, any[]>> {
+  const mods = Object.entries(modify);
+  const all = [
+    ...mods.map(
+      ([name]) => sql`(select coalesce(json_agg(t), '[]'::json) from ${sql.id(`m_${name}`)} t) as ${sql.id(name)}`,
+    ),
+    ...Object.entries(reads).map(
+      ([name, q]) => sql`(select coalesce(json_agg(t), '[]'::json) from (${q}) t) as ${sql.id(name)}`,
+    ),
+  ];
+  if (all.length === 0) return {};
+  const withs =
+    mods.length > 0 ? sql`with ${sql.join(mods.map(([name, q]) => sql`${sql.id(`m_${name}`)} as (${q})`))} ` : sql``;
+  const { rows } = await sql<Record<string, any[]>>`${withs}select ${sql.join(all)}`.execute(trx);
+  return rows[0] ?? {};
+}

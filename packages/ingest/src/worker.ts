@@ -10,7 +10,7 @@ import { dropPartitionsOlderThan, PartitionCache } from './partitions';
 import { writeBatch } from './write-batch';
 
 export interface IngestWorkerOptions {
-  /** Queue jobs processed at once; their events share database batches. */
+  /** Queue jobs processed at once (their events share batches); default: two batches' worth, at least 64. */
   concurrency?: number;
   /** A batch is written once it holds this many events... */
   batchMaxEvents?: number;
@@ -115,7 +115,12 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
         await batcher.add(parsed.data);
       },
     },
-    { concurrency: opts.concurrency ?? 64, lockDuration: opts.lockDuration, stalledInterval: opts.stalledInterval },
+    // Enough jobs in hand for two full batches (~100 events a job): one being written, one filling.
+    {
+      concurrency: opts.concurrency ?? Math.max(64, Math.ceil((2 * (opts.batchMaxEvents ?? 2000)) / 100)),
+      lockDuration: opts.lockDuration,
+      stalledInterval: opts.stalledInterval,
+    },
   );
   const privacy = backend.worker(
     'privacy',

@@ -1,15 +1,15 @@
 import type { Db } from '@rt/db';
 import type { Transaction } from 'kysely';
-import { updateCarts } from './carts';
+import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
-import { attributeNewOrders, insertOrders } from './orders';
+import { attributeNewOrders, ordersInsert } from './orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products';
-import { assignSessions } from './sessions';
-import { runTogether, type Statement } from './statements';
+import { assignSessions, sessionPairs, sessionsQuery } from './sessions';
+import { readTogether, runTogether, type Statement } from './statements';
 import { resolveVisitors } from './visitors';
 
 export interface WriteOptions {
@@ -45,10 +45,20 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   const fresh = await claimEventKeys(trx, evs);
   const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
   const merges = await resolveVisitors(trx, news);
-  const counted = await insertOrders(trx, news);
+  // Orders (which purchases count), sessions and carts in one round trip.
+  const pairs = sessionPairs(news);
+  const carts = cartsOf(news);
+  const orders = ordersInsert(news);
+  const sessionsRead = sessionsQuery(pairs);
+  const cartsRead = cartsQuery(carts);
+  const read = await readTogether(trx, orders ? { orders } : {}, {
+    ...(sessionsRead ? { sessions: sessionsRead } : {}),
+    ...(cartsRead ? { carts: cartsRead } : {}),
+  });
+  const counted = new Set<string>((read.orders ?? []).map((r: { event_id: string }) => r.event_id));
+  const sessionWrites = await assignSessions(trx, pairs, read.sessions ?? []);
+  const cartWrites = updateCarts(carts, read.carts ?? [], news, counted);
   await attributeNewOrders(trx, news, counted);
-  const sessionWrites = await assignSessions(trx, news);
-  const { carts, writes: cartWrites } = await updateCarts(trx, news, counted);
   // Everything left touches disjoint rows: one statement, one round trip.
   const writes = [
     ...sessionWrites,
@@ -64,8 +74,16 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
 
 /** PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch. */
 function withoutNul(e: QueuedEventData): QueuedEventData {
-  const json = JSON.stringify(e);
-  return json.includes('\\u0000') ? JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) : e;
+  const has = (o: object): boolean =>
+    Object.values(o).some((v) =>
+      typeof v === 'string'
+        ? v.includes('\u0000')
+        : Array.isArray(v)
+          ? v.some((x) => x && typeof x === 'object' && has(x))
+          : false,
+    );
+  if (!has(e)) return e;
+  return JSON.parse(JSON.stringify(e).replaceAll('\\u0000', '\\ufffd'));
 }
 
 /**
