@@ -56,18 +56,19 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
   const deferred = opts.deferIndexes ? await dropSecondaryIndexes(db, Object.keys(COLUMNS)) : [];
   const writers = {} as Writers;
   let visitors = 0;
+  let ended: PromiseSettledResult<void>[] = [];
   try {
     for (const [table, cols] of Object.entries(COLUMNS)) {
       writers[table as keyof Writers] = await CopyWriter.open(pool, table, cols);
     }
     visitors = await load(writers, rng, catalog, from, to, opts);
   } finally {
-    const ended = await Promise.allSettled(Object.values(writers).map((w) => w.end()));
+    ended = await Promise.allSettled(Object.values(writers).map((w) => w.end()));
     // Indexes come back even when the load failed part-way (a failed COPY leaves no rows).
     await recreateIndexes(db, deferred, opts.onIndex);
-    const failed = ended.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
+  const failed = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   await upsertProducts(db, catalog);
   opts.onProgress?.(writers.events.rows);
   const rows = Object.fromEntries(Object.entries(writers).map(([t, w]) => [t, w.rows]));
