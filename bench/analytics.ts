@@ -30,8 +30,9 @@ const LIVE_COOKIES = `select site_id, (ts at time zone 'UTC')::date as day, coun
   count(*) filter (where cookie_state = 'blocked') from events where not is_bot group by 1, 2`;
 
 async function benchDatabase(): Promise<{ url: string; generated: boolean }> {
-  if (process.env.RT_BENCH_ANALYTICS_URL) return { url: process.env.RT_BENCH_ANALYTICS_URL, generated: false };
-  const admin = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const { RT_BENCH_ANALYTICS_URL: given, DATABASE_URL: server } = process.env;
+  if (given) return { url: given, generated: false };
+  const admin = new URL(server ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   const exists = await client.query(`select 1 from pg_database where datname = 'rt_bench_analytics'`);

@@ -61,9 +61,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return err.exitCode;
     }
     const e = err as Error;
-    io.stderr.write(`error: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}\n`);
+    io.stderr.write(`error: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${hint(e, ctx)}\n`);
     return 1;
   } finally {
     await ctx.close().catch(() => {});
   }
+}
+
+/** Says which database was tried when it cannot be reached, and where the default comes from. */
+function hint(err: Error, ctx: CliContext): string {
+  if (!/ECONNREFUSED|ENOTFOUND|timeout expired/i.test(err.message)) return '';
+  let url: URL;
+  try {
+    url = new URL(ctx.databaseUrl);
+  } catch {
+    return '';
+  }
+  const where = `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  return ctx.config.DATABASE_URL
+    ? ` (DATABASE_URL points at ${where})`
+    : ` (DATABASE_URL is unset, so the dev database ${where} was tried: start it with \`npm start\` or set DATABASE_URL)`;
 }

@@ -17,13 +17,15 @@ order by viewed desc;`,
   },
   {
     name: 'biggest abandoned carts with their products',
-    sql: `select a.site_id, a.visitor_id, a.value, a.currency, a.last_activity_at,
-       array_agg(c.product_id || ' x' || c.quantity order by c.product_id) as products
-from analytics.abandoned_carts a
-join carts c on c.site_id = a.site_id and c.visitor_id = a.visitor_id and c.quantity > 0
-group by a.site_id, a.visitor_id, a.value, a.currency, a.last_activity_at
-order by a.value desc nulls last
-limit 20;`,
+    sql: `with top as (
+  select * from analytics.abandoned_carts order by value desc nulls last limit 20
+)
+select t.site_id, t.visitor_id, t.value, t.currency, t.last_activity_at,
+       (select array_agg(c.product_id || ' x' || c.quantity order by c.product_id)
+        from carts c
+        where c.site_id = t.site_id and c.visitor_id = t.visitor_id and c.quantity > 0) as products
+from top t
+order by t.value desc nulls last;`,
   },
   {
     name: 'ad performance per partner over the last 7 days',

@@ -56,6 +56,19 @@ describe('rt catalog import', () => {
     expect(n).toBe(2500);
   });
 
+  it('shows a progress bar on a terminal only', async () => {
+    const feed = file('tty.csv', 'id,name\nTTY-1,a\nTTY-2,b\n');
+    const onTty = await runCli(['catalog', 'import', feed, '--site', 'shop'], {
+      databaseUrl: env.databaseUrl,
+      tty: true,
+    });
+    expect(onTty.code).toBe(0);
+    expect(onTty.stderr).toContain('importing [');
+    expect(onTty.stderr).toContain('100% 2/2');
+    const piped = await cli('catalog', 'import', feed, '--site', 'shop');
+    expect(piped.stderr).toBe('');
+  });
+
   it('reports every bad row with its line and imports nothing', async () => {
     const csv = file(
       'bad.csv',

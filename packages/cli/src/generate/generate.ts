@@ -2,7 +2,7 @@ import { type Db, ensureEventPartitions } from '@rt/db';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { adsFor } from './ads';
-import { buildCatalog } from './catalog';
+import { buildCatalog, type GenCatalog } from './catalog';
 import { CopyWriter } from './copy-writer';
 import { dropSecondaryIndexes, recreateIndexes } from './indexes';
 import { type Journey, journey } from './journey';
@@ -55,29 +55,20 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
 
   const deferred = opts.deferIndexes ? await dropSecondaryIndexes(db, Object.keys(COLUMNS)) : [];
   const writers = {} as Writers;
-  for (const [table, cols] of Object.entries(COLUMNS)) {
-    writers[table as keyof Writers] = await CopyWriter.open(pool, table, cols);
-  }
-  const siteZipf = new Zipf(catalog.sites.length, 0.8);
-  const zipf = new Zipf(catalog.products.get(catalog.sites[0]!)!.length);
-  let reported = 0;
   let visitors = 0;
+  let ended: PromiseSettledResult<void>[] = [];
   try {
-    while (writers.events.rows < opts.events) {
-      const site = catalog.sites[siteZipf.sample(rng)]!;
-      const j: Journey = journey(rng, site, catalog.products.get(site)!, zipf, from, to);
-      visitors++;
-      writeJourney(writers, j, adsFor(rng, catalog, j, to), to);
-      for (const w of Object.values(writers)) await w.flushIfFull();
-      if (writers.events.rows - reported >= 10_000) {
-        reported = writers.events.rows;
-        opts.onProgress?.(reported);
-      }
+    for (const [table, cols] of Object.entries(COLUMNS)) {
+      writers[table as keyof Writers] = await CopyWriter.open(pool, table, cols);
     }
+    visitors = await load(writers, rng, catalog, from, to, opts);
   } finally {
-    for (const w of Object.values(writers)) await w.end();
+    ended = await Promise.allSettled(Object.values(writers).map((w) => w.end()));
+    // Indexes come back even when the load failed part-way (a failed COPY leaves no rows).
+    await recreateIndexes(db, deferred, opts.onIndex);
   }
-  await recreateIndexes(db, deferred, opts.onIndex);
+  const failed = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   await upsertProducts(db, catalog);
   opts.onProgress?.(writers.events.rows);
   const rows = Object.fromEntries(Object.entries(writers).map(([t, w]) => [t, w.rows]));
@@ -86,7 +77,34 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
   return { rows, visitors, seconds: (Date.now() - started) / 1000 };
 }
 
-async function upsertProducts(db: Db, catalog: ReturnType<typeof buildCatalog>) {
+/** Writes visitor journeys until the event target is reached; returns how many visitors it took. */
+async function load(
+  writers: Writers,
+  rng: Rng,
+  catalog: GenCatalog,
+  from: number,
+  to: number,
+  opts: GenerateOptions,
+): Promise<number> {
+  const siteZipf = new Zipf(catalog.sites.length, 0.8);
+  const zipf = new Zipf(catalog.products.get(catalog.sites[0]!)!.length);
+  let reported = 0;
+  let visitors = 0;
+  while (writers.events.rows < opts.events) {
+    const site = catalog.sites[siteZipf.sample(rng)]!;
+    const j: Journey = journey(rng, site, catalog.products.get(site)!, zipf, from, to);
+    visitors++;
+    writeJourney(writers, j, adsFor(rng, catalog, j, to), to);
+    for (const w of Object.values(writers)) await w.flushIfFull();
+    if (writers.events.rows - reported >= 10_000) {
+      reported = writers.events.rows;
+      opts.onProgress?.(reported);
+    }
+  }
+  return visitors;
+}
+
+async function upsertProducts(db: Db, catalog: GenCatalog) {
   const all = [...catalog.products.values()].flat();
   for (let i = 0; i < all.length; i += 1000) {
     const values = all.slice(i, i + 1000).map((p) => ({
