@@ -33,16 +33,37 @@ describe('rt erase', () => {
     ['a known visitor id', () => visitorId, 'visitor_id'],
     ['an unknown uuid as an rt_vid', () => '0F8C1E1A-0000-4000-8000-00000000ABCD', 'rt_vid'],
     ['an email hash', () => 'AB'.repeat(32), 'email_sha256'],
-  ])('queues the erasure of %s', async (_what, value, kind) => {
-    const res = await cli('erase', value());
+  ])('queues the erasure of %s with --queue', async (_what, value, kind) => {
+    const res = await cli('erase', value(), '--queue');
     expect(res).toMatchObject({ code: 0, stderr: '' });
     expect(await lastErase()).toMatchObject({ name: 'erase', v: 1, kind, value: value().toLowerCase() });
     expect(res.stdout).toContain(`erasure of ${kind}`);
   });
 
   it('takes an explicit kind', async () => {
-    expect((await cli('erase', visitorId, '--kind', 'rt_vid')).code).toBe(0);
+    expect((await cli('erase', visitorId, '--kind', 'rt_vid', '--queue')).code).toBe(0);
     expect(await lastErase()).toMatchObject({ kind: 'rt_vid', value: visitorId });
+  });
+
+  it('erases a visitor at once: identities and interest gone, events kept without the id', async () => {
+    const vid = randomUUID();
+    const person = randomUUID();
+    const now = new Date();
+    await env.db.insertInto('visitors').values({ id: person, first_seen_at: now, last_seen_at: now }).execute();
+    await env.db
+      .insertInto('identities')
+      .values({ kind: 'rt_vid', value: vid, visitor_id: person, site_id: null, first_seen_at: now, last_seen_at: now })
+      .execute();
+    await env.db
+      .insertInto('interest')
+      .values({ visitor_id: person, site_id: 's', product_id: 'P1', view_count: 1, in_cart: true, updated_at: now })
+      .execute();
+    const res = await cli('erase', vid);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout).toContain('erased rt_vid');
+    expect(await env.db.selectFrom('identities').selectAll().where('visitor_id', '=', person).execute()).toEqual([]);
+    expect(await env.db.selectFrom('interest').selectAll().where('visitor_id', '=', person).execute()).toEqual([]);
+    expect((await cli('erase', vid)).stdout).toContain('nothing to erase');
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { eraseVisitor } from '@rt/ingest';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
@@ -18,10 +19,13 @@ async function inferKind(ctx: CliContext, value: string): Promise<Kind> {
 export function registerErase(program: Command, ctx: CliContext): void {
   program
     .command('erase')
-    .description("Erase a visitor's personal data (queued on the privacy queue; the ingester carries it out)")
+    .description(
+      "Erase a visitor's personal data now (identities, interest, carts; events keep their counts without the visitor id)",
+    )
     .argument('<visitor>', 'visitor id or rt_vid (uuid), or email_sha256 (64 hex)')
     .option('--kind <kind>', 'visitor_id, rt_vid or email_sha256 (default: inferred)')
-    .action(async (value: string, opts: { kind?: string }) => {
+    .option('--queue', 'queue the erasure for the ingester instead of erasing here')
+    .action(async (value: string, opts: { kind?: string; queue?: boolean }) => {
       if (opts.kind && !['visitor_id', 'rt_vid', 'email_sha256'].includes(opts.kind)) {
         throw new CliError(`--kind must be visitor_id, rt_vid or email_sha256, not "${opts.kind}"`);
       }
@@ -30,10 +34,19 @@ export function registerErase(program: Command, ctx: CliContext): void {
         throw new CliError(`"${value}" is not a valid ${kind}`);
       }
       const normalized = value.toLowerCase();
-      await ctx
-        .getQueues()
-        .queue('privacy')
-        .add('erase', { v: 1, kind, value: normalized, requested_at: new Date().toISOString() });
-      ctx.out(`erasure of ${kind} ${normalized} queued`);
+      if (opts.queue) {
+        await ctx
+          .getQueues()
+          .queue('privacy')
+          .add('erase', { v: 1, kind, value: normalized, requested_at: new Date().toISOString() });
+        ctx.out(`erasure of ${kind} ${normalized} queued`);
+        return;
+      }
+      const result = await eraseVisitor(ctx.getDb(), kind, normalized);
+      ctx.out(
+        result.visitors.length
+          ? `erased ${kind} ${normalized}: ${result.visitors.length} visitor(s), ${result.identities} identities, ${result.events} events unlinked`
+          : `nothing to erase: no visitor has ${kind} ${normalized}`,
+      );
     });
 }
