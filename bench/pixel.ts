@@ -197,11 +197,14 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
   try {
     // Warm up both (JIT, connections), then alternate short rounds so that load from anything else
     // on the machine falls on both alike; each server runs alone during its round.
+    const say = (m: string) => process.stderr.write(`  [pixel bench] ${m}\n`);
+    say('warming up');
     await hits(bare.port, 2);
     await hits(pixel.port, 2);
     const cpu = { bare: 0, pixel: 0 };
     const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
     for (let i = 0; i < 2; i++) {
+      say(`round ${i + 1} of 2: bare node:http, then pixel, ${SECONDS / 2} s each`);
       const b0 = cpuSeconds(bare.child);
       rounds.bare.push(await hits(bare.port, SECONDS / 2));
       cpu.bare += cpuSeconds(bare.child) - b0;
@@ -266,14 +269,23 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
       },
     ];
   } finally {
+    // Cleanup is bounded: a stuck close must not hold the whole `npm run bench` hostage.
+    const exited = (c: ChildProcess) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
     bare.child.kill('SIGTERM');
     pixel.child.kill('SIGTERM');
-    await new Promise((r) => pixel.child.once('exit', r));
-    await queue
-      .queue('events')
-      .raw.obliterate({ force: true })
-      .catch(() => {});
-    await queue.close();
+    const cleanup = (async () => {
+      await Promise.all([exited(bare.child), exited(pixel.child)]);
+      await queue
+        .queue('events')
+        .raw.obliterate({ force: true })
+        .catch(() => {});
+      await queue.close();
+    })();
+    await Promise.race([cleanup, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    bare.child.kill('SIGKILL');
+    pixel.child.kill('SIGKILL');
+    await ownRedis?.stop();
   }
 }
 
@@ -282,4 +294,5 @@ if (serve === 'bare') await serveBare();
 else if (serve === 'pixel') await servePixel();
 else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const r of await run()) console.log(JSON.stringify(r));
+  process.exit(0);
 }
