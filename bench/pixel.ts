@@ -1,18 +1,17 @@
 // Pixel throughput: GET /p.gif hits per second against bare node:http answering the same GIF and
 // Set-Cookie, side by side in one run, each server in its own process and autocannon in this one.
 // `npm run bench pixel`, or alone: `npx tsx bench/pixel.ts` (BENCH_PIXEL_SECONDS, default 10).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { loadConfig } from '@rt/config';
 import { createDb, migrateToLatest } from '@rt/db';
 import { QueueBackend } from '@rt/queue';
 import { redisAnswers, startRedisServer } from '@rt/testkit';
 import pg from 'pg';
+import { spawnServer } from './pixel-servers';
 
 export type BenchResult = {
   name: string;
@@ -43,8 +42,6 @@ const SECONDS = Number(process.env.BENCH_PIXEL_SECONDS ?? 10);
 // be enqueued (~10 ms), so the load is many concurrent clients rather than a few fast ones.
 const CONNECTIONS = 256;
 const SHOP = 'https://shop.example';
-const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-const ATTRS = 'Path=/; Max-Age=34128000; SameSite=None; Secure; HttpOnly';
 
 /** A view_item hit as the noscript GIF or a simple integration sends it. */
 function hitPath(): string {
@@ -69,54 +66,6 @@ function hitPath(): string {
     fp: randomBytes(16).toString('hex'),
   });
   return `/p.gif?${q}`;
-}
-
-// ---- child processes: the server under test runs alone in its own process ----
-
-async function serveBare(): Promise<void> {
-  const server = createServer((req, res) => {
-    const vid = /(?:^|;\s*)rt_vid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1] ?? randomUUID();
-    const day = Math.floor(Date.now() / 86_400_000);
-    res.writeHead(200, {
-      'content-type': 'image/gif',
-      'cache-control': 'no-store',
-      'set-cookie': [`rt_vid=${vid}; ${ATTRS}`, `rt_vd=${day}; ${ATTRS}`],
-    });
-    res.end(GIF);
-  });
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
-}
-
-async function servePixel(): Promise<void> {
-  const { startPixel } = await import('../services/pixel/src/server');
-  const config = loadConfig({ ...process.env, PIXEL_PORT: '0', LOG_LEVEL: 'silent' });
-  const queue = new QueueBackend({
-    databaseUrl: config.DATABASE_URL!,
-    redisUrl: config.REDIS_URL,
-    namespace: process.env.BENCH_NAMESPACE,
-  });
-  const pixel = await startPixel(config, { queue });
-  process.stdout.write(`PORT ${pixel.port}\n`);
-  process.once('SIGTERM', () => void pixel.close().then(() => queue.close().then(() => process.exit(0))));
-}
-
-function spawnServer(
-  kind: 'bare' | 'pixel',
-  env: Record<string, string>,
-): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--serve=${kind}`], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
-  });
 }
 
 // ---- the benchmark ----
@@ -197,11 +146,14 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
   try {
     // Warm up both (JIT, connections), then alternate short rounds so that load from anything else
     // on the machine falls on both alike; each server runs alone during its round.
+    const say = (m: string) => process.stderr.write(`  [pixel bench] ${m}\n`);
+    say('warming up');
     await hits(bare.port, 2);
     await hits(pixel.port, 2);
     const cpu = { bare: 0, pixel: 0 };
     const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
     for (let i = 0; i < 2; i++) {
+      say(`round ${i + 1} of 2: bare node:http, then pixel, ${SECONDS / 2} s each`);
       const b0 = cpuSeconds(bare.child);
       rounds.bare.push(await hits(bare.port, SECONDS / 2));
       cpu.bare += cpuSeconds(bare.child) - b0;
@@ -266,20 +218,27 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
       },
     ];
   } finally {
+    // Cleanup is bounded: a stuck close must not hold the whole `npm run bench` hostage.
+    const exited = (c: ChildProcess) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
     bare.child.kill('SIGTERM');
     pixel.child.kill('SIGTERM');
-    await new Promise((r) => pixel.child.once('exit', r));
-    await queue
-      .queue('events')
-      .raw.obliterate({ force: true })
-      .catch(() => {});
-    await queue.close();
+    const cleanup = (async () => {
+      await Promise.all([exited(bare.child), exited(pixel.child)]);
+      await queue
+        .queue('events')
+        .raw.obliterate({ force: true })
+        .catch(() => {});
+      await queue.close();
+    })();
+    await Promise.race([cleanup, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    bare.child.kill('SIGKILL');
+    pixel.child.kill('SIGKILL');
+    await ownRedis?.stop();
   }
 }
 
-const serve = process.argv.find((a) => a.startsWith('--serve='))?.slice(8);
-if (serve === 'bare') await serveBare();
-else if (serve === 'pixel') await servePixel();
-else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const r of await run()) console.log(JSON.stringify(r));
+  process.exit(0);
 }

@@ -138,4 +138,25 @@ describe('the merchant tag in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('keeps a bounded queue while the pixel is unreachable, and rt.q pushes still reach it', async () => {
+    const tag = randomUUID();
+    const page = await f.context.newPage();
+    await page.route(`${f.pixelOrigin}/v1/events**`, (route) => route.abort('connectionrefused'));
+    await page.goto(`${f.page('/offline', shopPage(f.pixelOrigin, ''))}?t=${tag}`);
+    await page.waitForFunction(() => (window as any).rt?.loaded === true);
+    const length = await page.evaluate(() => {
+      const w = window as any;
+      for (let i = 0; i < 520; i++) w.rt('track', 'page_view');
+      w.rt.q.push(['track', 'view_cart']);
+      return new Promise<number>((r) =>
+        setTimeout(() => r(JSON.parse(localStorage.getItem('rt_q_shop')!).length), 200),
+      );
+    });
+    expect(length).toBe(500);
+    const last = await page.evaluate(() => JSON.parse(localStorage.getItem('rt_q_shop')!).at(-1).type);
+    expect(last).toBe('view_cart');
+    await page.evaluate(() => localStorage.removeItem('rt_q_shop'));
+    await page.close();
+  });
 });

@@ -58,4 +58,11 @@ describe('the listening server (node:http fast path for /p.gif, Hono for the res
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/pixel_requests_total\{route="\/p.gif",status="200"[^}]*\} [1-9]/);
   });
+
+  it('fails to start, releasing what it opened, when the port is taken', async () => {
+    await expect(
+      startPixel({ ...f.config, PIXEL_PORT: server.port }, { db: f.env.db, queue: f.queue }),
+    ).rejects.toThrow(/EADDRINUSE/);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Config } from '@rt/config';
-import { listen } from '@rt/runtime';
+import { type Listening, listen } from '@rt/runtime';
 import { createApp } from './app';
 import { createDeps, type DepsOverrides } from './deps';
 import { gifFastPath } from './routes/gif';
@@ -12,7 +12,13 @@ export interface RunningPixel {
 /** Builds deps, listens on PIXEL_PORT (0 picks a port); close() stops HTTP first, then flushes and closes. */
 export async function startPixel(config: Config, overrides: DepsOverrides = {}): Promise<RunningPixel> {
   const deps = await createDeps(config, overrides);
-  const http = await listen(createApp(deps), config.PIXEL_PORT, '::', { intercept: gifFastPath(deps) });
+  let http: Listening;
+  try {
+    http = await listen(createApp(deps), config.PIXEL_PORT, '::', { intercept: gifFastPath(deps) });
+  } catch (err) {
+    await deps.close(); // e.g. the port is taken: release the queue, db and spool before failing
+    throw err;
+  }
   deps.logger.info({ port: http.port, queue: deps.queue.kind }, 'pixel listening');
   let closing: Promise<void> | undefined;
   return {
