@@ -7,15 +7,7 @@ import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '
 import pg from 'pg';
 import { maxRate, paced, spawnNode, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
-
-export type BenchResult = {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-};
+import type { BenchResult } from './context';
 
 const RATE = 1000;
 const SECONDS = Number(process.env.BENCH_ADS_SECONDS ?? 10);

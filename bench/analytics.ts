@@ -6,15 +6,7 @@ import { EXAMPLES, fillPlaceholders, generate, ROLLUPS } from '@rt/cli';
 import { createDb, createPool, migrateToLatest } from '@rt/db';
 import { sql } from 'kysely';
 import pg from 'pg';
-
-type BenchResult = {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-};
+import type { BenchResult } from './context';
 
 const BENCH_EVENTS = 1_000_000;
 

@@ -11,16 +11,8 @@ import { createLogger, createRegistry } from '@rt/runtime';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { BenchResult } from './context';
 import { makeJobs } from './ingest-data';
-
-export type BenchResult = {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-};
 
 // Settings of this bench (all optional): where to run, how many events, which batch sizes.
 const { DATABASE_URL, REDIS_URL, LOG_LEVEL, BENCH_INGEST_EVENTS, BENCH_INGEST_BATCHES, BENCH_INGEST_INFLIGHT } =

@@ -11,16 +11,8 @@ import { createDb, migrateToLatest } from '@rt/db';
 import { QueueBackend } from '@rt/queue';
 import { redisAnswers, startRedisServer } from '@rt/testkit';
 import pg from 'pg';
+import type { BenchResult } from './context';
 import { spawnServer } from './pixel-servers';
-
-export type BenchResult = {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-};
 
 /** What bench/run.ts may pass; without it the bench finds Postgres and Redis on their local ports. */
 export interface PixelBenchContext {
