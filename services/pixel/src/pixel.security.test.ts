@@ -147,7 +147,8 @@ describe('over a real socket', () => {
     const body = JSON.stringify({ site: 'shop', events: [{ type: 'page_view' }] });
     const post = await fetch(`http://127.0.0.1:${server.port}/v1/events`, { method: 'POST', body });
     expect(post.status).toBe(202);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Held up would mean waiting out the 10 s request timeout; the margin absorbs a loaded machine.
+    expect(Date.now() - started).toBeLessThan(5000);
     for (const s of sockets) s.destroy();
   });
 
