@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from './errors';
 
 /** What each signed URL carries, in the order its signature covers them. */
@@ -15,26 +15,32 @@ export const SIGNED_TTL_S: Record<SignedKind, number> = { impression: 3600, clic
 
 function canonical<K extends SignedKind>(kind: K, params: SignedParams<K>): string {
   // The kind is part of the MAC so an impression signature never validates a click and vice versa.
-  return [kind, ...SIGNED_FIELDS[kind].map((k) => `${k}=${encodeURIComponent(params[k as keyof typeof params])}`)].join(
-    '&',
-  );
+  let text: string = kind;
+  for (const k of SIGNED_FIELDS[kind]) text += `&${k}=${encodeURIComponent(params[k as keyof typeof params])}`;
+  return text;
 }
 
-const keys = new Map<string, KeyObject>();
+const keys = new Map<string, Buffer>();
+
+function key(secret: string): Buffer {
+  let k = keys.get(secret);
+  if (!k) {
+    k = Buffer.from(secret, 'utf8');
+    keys.set(secret, k);
+  }
+  return k;
+}
 
 function mac(secret: string, text: string): Buffer {
-  let key = keys.get(secret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    keys.set(secret, key);
-  }
-  return createHmac('sha256', key).update(text).digest();
+  return createHmac('sha256', key(secret)).update(text).digest();
 }
 
 /** The query string (without '?') for a signed URL: every field, then sig. */
 export function signQuery<K extends SignedKind>(secret: string, kind: K, params: SignedParams<K>): string {
   const body = canonical(kind, params);
-  return `${body.slice(kind.length + 1)}&sig=${mac(secret, body).toString('base64url')}`;
+  // Straight to base64url: half the cost of a Buffer then toString, on the hot path of every decision.
+  const sig = createHmac('sha256', key(secret)).update(body).digest('base64url');
+  return `${body.slice(kind.length + 1)}&sig=${sig}`;
 }
 
 /**
