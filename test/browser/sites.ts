@@ -17,7 +17,7 @@ const idOf = new Map(catalog.map((p) => [p.name, p.id]));
 /** Reads the creative inside one slot's iframe (inserted by ad.js). */
 export async function readSlot(page: Page, slot: Slot): Promise<AdView> {
   const frame = page.frameLocator(`iframe[src*="slot=${slot}"]`);
-  await frame.locator('a.t').first().waitFor({ timeout: 5000 });
+  await frame.locator('a.t').first().waitFor({ timeout: 15_000 });
   const titles = await frame.locator('a.t').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('title') ?? ''));
   const beacon = (await frame.locator('img.b').getAttribute('src')) ?? '';
   return {
@@ -49,7 +49,7 @@ export function eventAccepted(page: Page, stack: Stack, type: string): Promise<n
       (res) =>
         res.url().startsWith(`${stack.pixelUrl}/v1/events`) &&
         (res.request().postData() ?? '').includes(`"type":"${type}"`),
-      { timeout: 5000 },
+      { timeout: 15_000 },
     )
     .then((res) => {
       if (res.status() !== 202) throw new Error(`pixel answered ${res.status()} to ${type}`);

@@ -30,7 +30,7 @@ export async function createTestEnv(): Promise<TestEnv> {
   const redisUrl = inject('rtRedisUrl');
   const template = inject('rtTemplate');
   const id = randomBytes(5).toString('hex');
-  const name = `rt_test_${id}`;
+  const name = `rt_test_${inject('rtRun')}_${id}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   // Cloning needs the template idle; parallel files wait their turn.
@@ -68,10 +68,7 @@ export async function createTestEnv(): Promise<TestEnv> {
       const keys = await redis.keys(`${namespace}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      // The database is dropped with the rest of this run's by the global teardown.
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@rt/db';
@@ -81,8 +81,19 @@ export default async function setup(project: TestProject) {
   project.provide('rtAdminUrl', adminUrl);
   project.provide('rtRedisUrl', redisUrl);
   project.provide('rtTemplate', template);
+  // Test files clone databases named after this run; they are dropped together at the end, since
+  // DROP DATABASE forces a checkpoint that costs seconds each on a busy server.
+  const run = randomBytes(3).toString('hex');
+  project.provide('rtRun', run);
 
   return async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where datname like 'rt\\_test\\_${run}\\_%'`,
+    );
+    for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
+    await client.end();
     for (const s of started) await s.stop().catch(() => {});
   };
 }
@@ -92,5 +103,6 @@ declare module 'vitest' {
     rtAdminUrl: string;
     rtRedisUrl: string;
     rtTemplate: string;
+    rtRun: string;
   }
 }
