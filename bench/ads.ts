@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '@rt/db';
+import { withDatabase } from '@rt/dev-servers';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
 import pg from 'pg';
 import { maxRate, paced, spawnNode, waitFor } from './ads-load';
@@ -18,12 +19,6 @@ async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> 
   if (await postgresAnswers(local)) return { url: local };
   const server = await startEmbeddedPostgres('.data/bench-pg', await freePort());
   return { url: server.url, stop: () => server.stop() };
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });

@@ -1,12 +1,5 @@
 import { createDb, ensureEventPartitions, migrateToLatest } from '@rt/db';
-import {
-  freePort,
-  postgresAnswers,
-  redisAnswers,
-  type Started,
-  startEmbeddedPostgres,
-  startRedisServer,
-} from '@rt/dev-servers';
+import { findOrStartServers, withDatabase } from '@rt/dev-servers';
 import pg from 'pg';
 
 export interface BenchResult {
@@ -27,36 +20,9 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
-const LOCAL_REDIS = 'redis://127.0.0.1:6379';
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 /** Postgres and Redis as the tests find them: env, the standard local ports, else started here. */
 export async function benchContext(): Promise<BenchContext> {
-  const started: Started[] = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    if (await postgresAnswers(LOCAL_PG)) adminUrl = LOCAL_PG;
-    else {
-      const s = await startEmbeddedPostgres('.test-data/pg', await freePort());
-      started.push(s);
-      adminUrl = s.url;
-    }
-  }
-  let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
-    if (await redisAnswers(LOCAL_REDIS)) redisUrl = LOCAL_REDIS;
-    else {
-      const s = await startRedisServer();
-      started.push(s);
-      redisUrl = s.url;
-    }
-  }
+  const { adminUrl, redisUrl, stop } = await findOrStartServers();
   const admin = adminUrl;
   return {
     adminUrl: admin,
@@ -76,7 +42,7 @@ export async function benchContext(): Promise<BenchContext> {
       return url;
     },
     async close() {
-      for (const s of started) await s.stop().catch(() => {});
+      await stop();
     },
   };
 }

@@ -1,3 +1,4 @@
+export { findOrStartServers, type Servers, withDatabase } from './find';
 export {
   freePort,
   postgresAnswers,

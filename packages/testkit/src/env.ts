@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type Db, ensureEventPartitions } from '@rt/db';
+import { withDatabase } from '@rt/dev-servers';
 import { QueueBackend } from '@rt/queue';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -16,12 +17,6 @@ export interface TestEnv {
   /** A queue backend on Redis or on Postgres, closed with the env. */
   queueBackend(kind: 'redis' | 'postgres'): QueueBackend;
   close(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /** Call in beforeAll; close in afterAll. Each call gets a fresh database and prefix. */

@@ -2,25 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@rt/db';
-import {
-  freePort,
-  postgresAnswers,
-  redisAnswers,
-  type Started,
-  startEmbeddedPostgres,
-  startRedisServer,
-} from '@rt/dev-servers';
+import { findOrStartServers, withDatabase } from '@rt/dev-servers';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
-const LOCAL_REDIS = 'redis://127.0.0.1:6379';
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /** The template's name changes whenever a migration file changes, so stale templates are never used. */
 function templateName(root: string): string {
@@ -35,25 +19,7 @@ function templateName(root: string): string {
  * and prepares a migrated template database that each test file clones.
  */
 export default async function setup(project: TestProject) {
-  const started: Started[] = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    if (await postgresAnswers(LOCAL_PG)) adminUrl = LOCAL_PG;
-    else {
-      const pgServer = await startEmbeddedPostgres('.test-data/pg', await freePort());
-      started.push(pgServer);
-      adminUrl = pgServer.url;
-    }
-  }
-  let redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) {
-    if (await redisAnswers(LOCAL_REDIS)) redisUrl = LOCAL_REDIS;
-    else {
-      const redisServer = await startRedisServer();
-      started.push(redisServer);
-      redisUrl = redisServer.url;
-    }
-  }
+  const { adminUrl, redisUrl, stop } = await findOrStartServers();
 
   const template = templateName(project.config.root);
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -94,7 +60,7 @@ export default async function setup(project: TestProject) {
     );
     for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
     await client.end();
-    for (const s of started) await s.stop().catch(() => {});
+    await stop();
   };
 }
 
