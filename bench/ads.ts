@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '@rt/db';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
 import pg from 'pg';
-import { maxRate, paced, spawnNode, waitFor } from './ads-load';
+import { maxRate, paced, procCpuMs, spawnNode, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
 import type { BenchResult } from './context';
 
@@ -34,8 +34,30 @@ async function fallbackCount(port: number): Promise<number> {
   return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
 }
 
-/** Starts an ads process, warms it up, then measures latency at RATE decisions/s. */
-async function measure(children: ChildProcess[], databaseUrl: string, redisUrl: string) {
+/** CPU (ms) used so far by the ads process and by the Postgres backends serving the bench database. */
+async function cpuNow(admin: pg.Client, database: string, child: ChildProcess) {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+    database,
+  ]);
+  const backends = rows.map((r) => procCpuMs(r.pid));
+  return {
+    node: procCpuMs(child.pid),
+    postgres: backends.every((x) => x !== undefined) ? backends.reduce((a, b) => a + b, 0) : undefined,
+  };
+}
+
+/**
+ * Starts an ads process, warms it up, then measures latency at RATE decisions/s, and the CPU each
+ * decision cost (wall-clock alone says more about the other processes on a shared machine).
+ */
+async function measure(
+  children: ChildProcess[],
+  admin: pg.Client,
+  db: { url: string; name: string },
+  redisUrl: string,
+) {
+  const databaseUrl = db.url;
+  const database = db.name;
   const port = await freePort();
   const child = spawnNode(['services/ads/src/main.ts'], {
     DATABASE_URL: databaseUrl,
@@ -49,8 +71,19 @@ async function measure(children: ChildProcess[], databaseUrl: string, redisUrl: 
   await paced(port, RATE, 2); // warm-up: JIT, connections, caches
   const before = await fallbackCount(port);
   const load = loadavg()[0]!;
+  const cpu0 = await cpuNow(admin, database, child);
   const result = await paced(port, RATE, SECONDS);
-  return { ...result, port, child, load, fallbacks: (await fallbackCount(port)) - before };
+  const cpu1 = await cpuNow(admin, database, child);
+  const per = (a?: number, b?: number) => (a === undefined || b === undefined ? -1 : (b - a) / result.count);
+  return {
+    ...result,
+    port,
+    child,
+    load,
+    fallbacks: (await fallbackCount(port)) - before,
+    nodeCpuMs: per(cpu0.node, cpu1.node),
+    postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -71,7 +104,7 @@ export async function run(): Promise<BenchResult[]> {
     const shape = `${BENCH_SHAPE.visitors} visitors x ${BENCH_SHAPE.viewsPerVisitor} products`;
     let adsPort = 0;
     for (const redis of redisUrl ? [redisUrl, ''] : ['']) {
-      const m = await measure(children, databaseUrl, redis);
+      const m = await measure(children, admin, { url: databaseUrl, name }, redis);
       const mode = redis ? 'Redis caps' : 'Postgres only';
       results.push(
         { name: `ads p50 at ${RATE}/s, ${mode} (${shape})`, value: round(m.p50), unit: 'ms' },
@@ -83,6 +116,9 @@ export async function run(): Promise<BenchResult[]> {
           goal: '0',
         },
         { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        // CPU per decision (-1: not measurable, e.g. a remote Postgres): what load cannot distort.
+        { name: `ads process CPU per decision, ${mode}`, value: round3(m.nodeCpuMs), unit: 'ms' },
+        { name: `Postgres backend CPU per decision, ${mode}`, value: round3(m.postgresCpuMs), unit: 'ms' },
         // Other processes on the machine skew latency: the 1-minute load average when the run began.
         { name: `machine load average at the start, ${mode} (2 cores)`, value: round(m.load), unit: 'runnable' },
       );
@@ -128,6 +164,7 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   run().then(
