@@ -29,9 +29,21 @@ function withDatabase(url: string, name: string): string {
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
   s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-async function fallbackCount(port: number): Promise<number> {
+async function serverCounts(port: number): Promise<{ fallbacks: number; buckets: Map<string, number> }> {
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+  const buckets = new Map<string, number>();
+  for (const m of metrics.matchAll(/^ads_decision_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+    buckets.set(m[1]!, (buckets.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  return { fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0), buckets };
+}
+
+/** The smallest histogram bound (ms) that 99 % of the decisions of the run stayed under. */
+function serverP99(before: Map<string, number>, after: Map<string, number>): number {
+  const delta = [...after].map(([le, n]) => [le === '+Inf' ? Infinity : Number(le) * 1000, n - (before.get(le) ?? 0)]);
+  delta.sort((a, b) => a[0]! - b[0]!);
+  const total = delta.at(-1)?.[1] ?? 0;
+  return delta.find(([, n]) => n! >= 0.99 * total)?.[0] ?? Number.NaN;
 }
 
 /** CPU (ms) used so far by the ads process and by the Postgres backends serving the bench database. */
@@ -69,7 +81,7 @@ async function measure(
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   await paced(port, RATE, 2); // warm-up: JIT, connections, caches
-  const before = await fallbackCount(port);
+  const before = await serverCounts(port);
   const load = loadavg()[0]!;
   const cpu0 = await cpuNow(admin, database, child);
   const result = await paced(port, RATE, SECONDS);
@@ -80,7 +92,10 @@ async function measure(
     port,
     child,
     load,
-    fallbacks: (await fallbackCount(port)) - before,
+    ...(await serverCounts(port).then((after) => ({
+      fallbacks: after.fallbacks - before.fallbacks,
+      serverP99: serverP99(before.buckets, after.buckets),
+    }))),
     nodeCpuMs: per(cpu0.node, cpu1.node),
     postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
   };
@@ -116,6 +131,8 @@ export async function run(): Promise<BenchResult[]> {
           goal: '0',
         },
         { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        // Time inside the service (decide()), so neither the load generator nor queueing counts.
+        { name: `ads server-side decision p99 bound, ${mode}`, value: m.serverP99, unit: 'ms', goal: '<= 10 ms' },
         // CPU per decision (-1: not measurable, e.g. a remote Postgres): what load cannot distort.
         { name: `ads process CPU per decision, ${mode}`, value: round3(m.nodeCpuMs), unit: 'ms' },
         { name: `Postgres backend CPU per decision, ${mode}`, value: round3(m.postgresCpuMs), unit: 'ms' },
