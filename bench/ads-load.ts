@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -74,10 +75,24 @@ export async function paced(port: number, rate: number, seconds: number) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { p50: q(0.5), p99: q(0.99), errors };
+  return { p50: q(0.5), p99: q(0.99), errors, count: total };
 }
 
 export async function maxRate(url: string, headers: Record<string, string> = {}): Promise<number> {
   const result = await autocannon({ url, connections: 32, duration: 5, headers });
   return Math.round(result.requests.average);
 }
+
+/** CPU time (user + system, ms) a local process has used, from /proc; undefined when not readable. */
+export function procCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in ticks.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node supports

@@ -6,7 +6,7 @@ import { createDb, migrateToLatest } from '@rt/db';
 import { withDatabase } from '@rt/dev-servers';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
 import pg from 'pg';
-import { maxRate, paced, spawnNode, waitFor } from './ads-load';
+import { maxRate, paced, procCpuMs, spawnNode, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
 import type { BenchResult } from './context';
 
@@ -24,13 +24,47 @@ async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
   s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-async function fallbackCount(port: number): Promise<number> {
+async function serverCounts(port: number): Promise<{ fallbacks: number; buckets: Map<string, number> }> {
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+  const buckets = new Map<string, number>();
+  for (const m of metrics.matchAll(/^ads_decision_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+    buckets.set(m[1]!, (buckets.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  return { fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0), buckets };
 }
 
-/** Starts an ads process, warms it up, then measures latency at RATE decisions/s. */
-async function measure(children: ChildProcess[], databaseUrl: string, redisUrl: string) {
+/** The smallest histogram bound (ms) that 99 % of the decisions of the run stayed under. */
+function serverP99(before: Map<string, number>, after: Map<string, number>): number {
+  const delta = [...after].map(([le, n]) => [le === '+Inf' ? Infinity : Number(le) * 1000, n - (before.get(le) ?? 0)]);
+  delta.sort((a, b) => a[0]! - b[0]!);
+  const total = delta.at(-1)?.[1] ?? 0;
+  return delta.find(([, n]) => n! >= 0.99 * total)?.[0] ?? Number.NaN;
+}
+
+/** CPU (ms) used so far by the ads process and by the Postgres backends serving the bench database. */
+async function cpuNow(admin: pg.Client, database: string, child: ChildProcess) {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+    database,
+  ]);
+  const backends = rows.map((r) => procCpuMs(r.pid));
+  return {
+    node: procCpuMs(child.pid),
+    postgres: backends.every((x) => x !== undefined) ? backends.reduce((a, b) => a + b, 0) : undefined,
+  };
+}
+
+/**
+ * Starts an ads process, warms it up, then measures latency at RATE decisions/s, and the CPU each
+ * decision cost (wall-clock alone says more about the other processes on a shared machine).
+ */
+async function measure(
+  children: ChildProcess[],
+  admin: pg.Client,
+  db: { url: string; name: string },
+  redisUrl: string,
+) {
+  const databaseUrl = db.url;
+  const database = db.name;
   const port = await freePort();
   const child = spawnNode(['services/ads/src/main.ts'], {
     DATABASE_URL: databaseUrl,
@@ -42,10 +76,24 @@ async function measure(children: ChildProcess[], databaseUrl: string, redisUrl: 
   children.push(child);
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   await paced(port, RATE, 2); // warm-up: JIT, connections, caches
-  const before = await fallbackCount(port);
+  const before = await serverCounts(port);
   const load = loadavg()[0]!;
+  const cpu0 = await cpuNow(admin, database, child);
   const result = await paced(port, RATE, SECONDS);
-  return { ...result, port, child, load, fallbacks: (await fallbackCount(port)) - before };
+  const cpu1 = await cpuNow(admin, database, child);
+  const per = (a?: number, b?: number) => (a === undefined || b === undefined ? -1 : (b - a) / result.count);
+  return {
+    ...result,
+    port,
+    child,
+    load,
+    ...(await serverCounts(port).then((after) => ({
+      fallbacks: after.fallbacks - before.fallbacks,
+      serverP99: serverP99(before.buckets, after.buckets),
+    }))),
+    nodeCpuMs: per(cpu0.node, cpu1.node),
+    postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -66,7 +114,7 @@ export async function run(): Promise<BenchResult[]> {
     const shape = `${BENCH_SHAPE.visitors} visitors x ${BENCH_SHAPE.viewsPerVisitor} products`;
     let adsPort = 0;
     for (const redis of redisUrl ? [redisUrl, ''] : ['']) {
-      const m = await measure(children, databaseUrl, redis);
+      const m = await measure(children, admin, { url: databaseUrl, name }, redis);
       const mode = redis ? 'Redis caps' : 'Postgres only';
       results.push(
         { name: `ads p50 at ${RATE}/s, ${mode} (${shape})`, value: round(m.p50), unit: 'ms' },
@@ -78,6 +126,11 @@ export async function run(): Promise<BenchResult[]> {
           goal: '0',
         },
         { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        // Time inside the service (decide()), so neither the load generator nor queueing counts.
+        { name: `ads server-side decision p99 bound, ${mode}`, value: m.serverP99, unit: 'ms', goal: '<= 10 ms' },
+        // CPU per decision (-1: not measurable, e.g. a remote Postgres): what load cannot distort.
+        { name: `ads process CPU per decision, ${mode}`, value: round3(m.nodeCpuMs), unit: 'ms' },
+        { name: `Postgres backend CPU per decision, ${mode}`, value: round3(m.postgresCpuMs), unit: 'ms' },
         // Other processes on the machine skew latency: the 1-minute load average when the run began.
         { name: `machine load average at the start, ${mode} (2 cores)`, value: round(m.load), unit: 'runnable' },
       );
@@ -123,6 +176,7 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   run().then(

@@ -1,6 +1,7 @@
 import type { Decision } from './decide/decide';
 import type { Reason } from './decide/rank';
 import { SIGNED_TTL_S, signQuery } from './signing';
+import { sealVisitor } from './visitor-token';
 
 export interface AdContext {
   partner: string;
@@ -31,7 +32,14 @@ export function signedUrls(
   nowMs: number,
 ): SignedUrls {
   const now = Math.floor(nowMs / 1000);
-  const common = { ad: decision.adId, partner: ctx.partner, slot: ctx.slot, visitor: decision.visitorId ?? '' };
+  // One fresh token per ad: its URLs share the ad id anyway, and no two ads share a token, so
+  // nothing the partner reads links two ads of one visitor. Sealing is the costliest step here.
+  const common = {
+    ad: decision.adId,
+    partner: ctx.partner,
+    slot: ctx.slot,
+    visitor: sealVisitor(secret, decision.visitorId ?? ''),
+  };
   const items: ImpressionItems = decision.products.map((p) => [p.site, p.id, p.reason]);
   const impressionUrl = `${base}/v1/impression?${signQuery(secret, 'impression', {
     ...common,

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { httpOrigin } from '../decide/directory';
 import type { Deps } from '../deps';
 import { BadRequestError, SignatureError } from '../errors';
-import { type SignedKind, verifyQuery } from '../signing';
+import { type SignedKind, type SignedParams, verifyQuery } from '../signing';
+import { openVisitor } from '../visitor-token';
 
 /** The transparent 1x1 GIF (43 bytes). */
 export const GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
@@ -27,9 +28,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-function verified<K extends SignedKind>(deps: Deps, kind: K, url: string) {
+function verified<K extends SignedKind>(deps: Deps, kind: K, url: string): SignedParams<K> {
   try {
-    return verifyQuery(deps.secret, kind, search(url), deps.now());
+    const p = verifyQuery(deps.secret, kind, search(url), deps.now());
+    // Every signed kind carries a visitor token; the handlers only ever see the UUID it seals.
+    const sealed = p as SignedParams<K> & { visitor: string };
+    return { ...sealed, visitor: openVisitor(deps.secret, sealed.visitor) };
   } catch (err) {
     if (err instanceof SignatureError) deps.metrics.badSignatures.inc({ kind });
     throw err;
