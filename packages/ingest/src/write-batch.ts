@@ -72,18 +72,25 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   return { inserted: news.length, merges: merges.length, rejected };
 }
 
-/** PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch. */
-function withoutNul(e: QueuedEventData): QueuedEventData {
-  const has = (o: object): boolean =>
-    Object.values(o).some((v) =>
-      typeof v === 'string'
-        ? v.includes('\u0000')
-        : Array.isArray(v)
-          ? v.some((x) => x && typeof x === 'object' && has(x))
-          : false,
-    );
-  if (!has(e)) return e;
-  return JSON.parse(JSON.stringify(e).replaceAll('\\u0000', '\\ufffd'));
+function hasNul(o: object): boolean {
+  for (const v of Object.values(o)) {
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === 'object' && hasNul(x)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch.
+ * The event is copied only when something in it changes: nothing downstream modifies events.
+ */
+function cleaned(raw: QueuedEventData): QueuedEventData {
+  const e = hasNul(raw) ? JSON.parse(JSON.stringify(raw).replaceAll('\\u0000', '\\ufffd')) : raw;
+  const id = raw.event_id.toLowerCase();
+  return id === e.event_id ? e : { ...e, event_id: id };
 }
 
 /**
@@ -98,7 +105,7 @@ export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions):
   const evs: Ev[] = [];
   let expired = 0;
   for (const raw of input.events) {
-    const e = { ...withoutNul(raw), event_id: raw.event_id.toLowerCase() };
+    const e = cleaned(raw);
     const k = keyOf(e.site, e.event_id);
     if (seen.has(k)) continue;
     seen.add(k);
