@@ -2,6 +2,7 @@
 // beside COPY of the same rows into a regular table shaped like `events`, for several batch
 // sizes. Run alone with `npx tsx bench/ingester.ts` (DATABASE_URL / REDIS_URL, else local).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createDb, type Db, ensureEventPartitions, migrateToLatest } from '@rt/db';
@@ -49,13 +50,37 @@ async function copyBaseline(url: string, batch: number): Promise<number> {
   }
 }
 
+/** CPU seconds (user + system) of a local process, from /proc; 0 when it cannot be read. */
+function procCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL backend connected to this database. */
+async function backendCpu(db: Db): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  return new Map(rows.map((r) => [r.pid, procCpu(r.pid)]));
+}
+
+/** CPU per event while the pipeline ran: Node (whole process) and PostgreSQL (this database's backends). */
+export interface CpuPerEvent {
+  nodeUs: number;
+  pgUs: number;
+}
+
 async function queueToRows(
   db: Db,
   url: string,
   redisUrl: string,
   jobs: ReturnType<typeof makeJobs>,
   batch: number,
-): Promise<number> {
+): Promise<{ rate: number; cpu: CpuPerEvent }> {
   await sql.raw(`truncate ${TABLES}`).execute(db);
   const namespace = `rt_bench_${randomBytes(4).toString('hex')}`;
   const backend = new QueueBackend({ databaseUrl: url, redisUrl, namespace });
@@ -64,6 +89,8 @@ async function queueToRows(
   const total = jobs.reduce((n, j) => n + j.events.length, 0);
   const metrics = createIngestMetrics(createRegistry('bench'));
   const written = async () => (await metrics.rows.get()).values.find((v) => v.labels.kind === 'written')?.value ?? 0;
+  const pgBefore = await backendCpu(db);
+  const nodeBefore = process.cpuUsage();
   const started = performance.now();
   const workers = await startIngestWorkers(
     { db, backend, logger: createLogger('bench', (LOG_LEVEL as 'warn' | undefined) ?? 'silent'), metrics },
@@ -75,12 +102,17 @@ async function queueToRows(
   );
   while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  const pgAfter = await backendCpu(db);
+  let pgSeconds = 0;
+  for (const [pid, cpu] of pgAfter) pgSeconds += cpu - (pgBefore.get(pid) ?? 0);
   await workers.close();
   await queue.raw.obliterate({ force: true });
   await backend.close();
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
   if (rows[0]?.n !== total) throw new Error(`expected ${total} events, found ${rows[0]?.n}`);
-  return total / seconds;
+  const cpu = { nodeUs: (node.user + node.system) / total, pgUs: (pgSeconds * 1e6) / total };
+  return { rate: total / seconds, cpu };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -106,7 +138,7 @@ export async function run(): Promise<BenchResult[]> {
     const jobs = makeJobs(Math.ceil(count / 100), 100);
     const events = jobs.flatMap((j) => j.events);
     for (const batch of sizes) {
-      const pipelineRate = await queueToRows(db, url.toString(), redisUrl, jobs, batch);
+      const { rate: pipelineRate, cpu } = await queueToRows(db, url.toString(), redisUrl, jobs, batch);
       const copyRate = await copyBaseline(url.toString(), batch);
       results.push({
         name: `ingester queue→rows (${events.length} events, jobs of 100, batches of ≤${batch})`,
@@ -119,6 +151,10 @@ export async function run(): Promise<BenchResult[]> {
         ratio: Number((pipelineRate / copyRate).toFixed(3)),
         goal: GOAL,
       });
+      results.push(
+        { name: `ingester Node CPU per event (batches of ≤${batch})`, value: Math.round(cpu.nodeUs), unit: 'µs' },
+        { name: `ingester PostgreSQL CPU per event (batches of ≤${batch})`, value: Math.round(cpu.pgUs), unit: 'µs' },
+      );
     }
   } finally {
     await db.destroy();
@@ -131,7 +167,9 @@ export async function run(): Promise<BenchResult[]> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of await run()) {
     console.log(
-      `${r.name}: ${r.value} ${r.unit} | ${r.baseline?.name}: ${r.baseline?.value} ${r.unit} | ratio ${r.ratio}`,
+      r.baseline
+        ? `${r.name}: ${r.value} ${r.unit} | ${r.baseline.name}: ${r.baseline.value} ${r.unit} | ratio ${r.ratio}`
+        : `${r.name}: ${r.value} ${r.unit}`,
     );
   }
   process.exit(0);

@@ -5,17 +5,26 @@ export type Column = readonly [name: string, type: PgType, values: readonly unkn
 
 // Values of these types never contain a comma, quote, brace, backslash or space.
 const PLAIN = new Set<PgType>(['uuid', 'timestamptz', 'numeric', 'int4', 'int8', 'bool']);
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
 
 /**
- * The array literal of a column whose values need no quoting, built in one join (the driver's
- * generic encoder escapes element by element); text columns go through the driver as arrays.
+ * The array literal of a column, built in one pass: plain values as they are, text (and jsonb,
+ * which travels as text) double-quoted with `"` and `\` escaped. The driver's generic encoder
+ * does the same element by element through several calls, and cost ~10 µs an event here.
  */
-function arrayParam(type: PgType, values: readonly unknown[]): unknown {
-  if (!PLAIN.has(type)) return values;
+function arrayParam(type: PgType, values: readonly unknown[]): string {
+  const plain = PLAIN.has(type);
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    out += (i === 0 ? '' : ',') + (v === null || v === undefined ? 'NULL' : String(v));
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (plain) out += String(v);
+    else {
+      const s = String(v);
+      out += NEEDS_ESCAPE.test(s) ? `"${s.replace(ESCAPED, '\\$&')}"` : `"${s}"`;
+    }
   }
   return `${out}}`;
 }
