@@ -61,6 +61,7 @@ export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
   const e = parsed.data;
   const time = correctTimestamp(e.ts, ctx.receivedAt);
   const optedOut = ctx.cookieState === 'optout';
+  const received = ctx.receivedAt.toISOString();
   // One fixed shape (absent fields undefined, dropped by JSON): cheaper to build and serialize
   // on the collector's hot path than spreading the parser's output.
   return {
@@ -69,9 +70,10 @@ export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
       site: ctx.site,
       event_id: e.event_id?.toLowerCase() ?? randomUUID(),
       type: e.type,
-      ts: time.ts.toISOString(),
+      // Without a usable client time, ts is the receive time: formatted once.
+      ts: time.ts === ctx.receivedAt ? received : time.ts.toISOString(),
       ts_corrected: time.corrected,
-      received_at: ctx.receivedAt.toISOString(),
+      received_at: received,
       url: e.url,
       ref: e.ref,
       items: e.items,

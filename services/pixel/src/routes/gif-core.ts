@@ -3,6 +3,7 @@ import { collect, rejection, requestContext } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
 import { reasonLabel } from '../metrics';
+import { queryParams } from '../query';
 import { normalizeOrigin } from '../sites';
 import { siteLabel } from './shared';
 
@@ -28,7 +29,7 @@ export interface GifHit {
 export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   const at = deps.now();
   const search = hit.search.startsWith('?') ? hit.search : `?${hit.search}`;
-  const params = new URLSearchParams(search);
+  const params = queryParams(search);
   const site = params.get('site');
   const refuse = async (reason: string) => {
     deps.metrics.rejected.inc({ reason: reasonLabel(reason) });
@@ -45,11 +46,11 @@ export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   const raw: Record<string, unknown> = {};
   for (const key of FIELDS) {
     const value = params.get(key);
-    if (value !== null) raw[key] = value;
+    if (value !== undefined) raw[key] = value;
   }
   if (raw.url === undefined && hit.referer) raw.url = hit.referer;
   const items = params.get('items');
-  if (items !== null) {
+  if (items !== undefined) {
     try {
       raw.items = JSON.parse(items);
     } catch {
