@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { fastEvent } from './fast';
 import { LIMITS } from './limits';
 import { type IncomingEvent, incomingEventSchema } from './schema';
 
@@ -56,9 +57,12 @@ export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'event must be a JSON object' };
   }
-  const parsed = incomingEventSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
-  const e = parsed.data;
+  let e = fastEvent(raw as Record<string, unknown>);
+  if (e === undefined) {
+    const parsed = incomingEventSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
+    e = parsed.data;
+  }
   const time = correctTimestamp(e.ts, ctx.receivedAt);
   const optedOut = ctx.cookieState === 'optout';
   const received = ctx.receivedAt.toISOString();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES, LIMITS } from './limits';
 import { replaceNul } from './text';
 
-const currencies = new Set(Intl.supportedValuesOf('currency'));
+export const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 const text = (max: number) =>
   z
