@@ -41,10 +41,17 @@ export function spawnServer(
   kind: 'bare' | 'pixel',
   env: Record<string, string>,
 ): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--serve=${kind}`], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_PIXEL_PROFILE=<dir>: the pixel writes a V8 CPU profile there when it exits.
+  const dir = process.env.BENCH_PIXEL_PROFILE;
+  const prof = kind === 'pixel' && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', fileURLToPath(import.meta.url), `--serve=${kind}`],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

@@ -10,3 +10,4 @@ export {
   type RequestContext,
 } from './normalize';
 export { currency, type EventItemInput, type IncomingEvent, incomingEventSchema, itemSchema } from './schema';
+export { replaceNul } from './text';

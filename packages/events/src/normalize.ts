@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { fastEvent } from './fast';
 import { LIMITS } from './limits';
 import { type IncomingEvent, incomingEventSchema } from './schema';
 
@@ -56,11 +57,15 @@ export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'event must be a JSON object' };
   }
-  const parsed = incomingEventSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
-  const e = parsed.data;
+  let e = fastEvent(raw as Record<string, unknown>);
+  if (e === undefined) {
+    const parsed = incomingEventSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
+    e = parsed.data;
+  }
   const time = correctTimestamp(e.ts, ctx.receivedAt);
   const optedOut = ctx.cookieState === 'optout';
+  const received = ctx.receivedAt.toISOString();
   // One fixed shape (absent fields undefined, dropped by JSON): cheaper to build and serialize
   // on the collector's hot path than spreading the parser's output.
   return {
@@ -69,9 +74,10 @@ export function parseEvent(raw: unknown, ctx: RequestContext): ParseResult {
       site: ctx.site,
       event_id: e.event_id?.toLowerCase() ?? randomUUID(),
       type: e.type,
-      ts: time.ts.toISOString(),
+      // Without a usable client time, ts is the receive time: formatted once.
+      ts: time.ts === ctx.receivedAt ? received : time.ts.toISOString(),
       ts_corrected: time.corrected,
-      received_at: ctx.receivedAt.toISOString(),
+      received_at: received,
       url: e.url,
       ref: e.ref,
       items: e.items,

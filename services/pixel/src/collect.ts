@@ -1,4 +1,4 @@
-import { isBotUserAgent, parseEvent, type QueuedEvent, type RequestContext } from '@rt/events';
+import { isBotUserAgent, parseEvent, type QueuedEvent, type RequestContext, replaceNul } from '@rt/events';
 import type { RejectedRecord } from '@rt/queue';
 import type { Visitor } from './cookies';
 
@@ -13,8 +13,15 @@ export function safeJson(value: unknown): string {
   }
 }
 
+/** A refused request or event as recorded; NUL is replaced (see replaceNul) in whatever was sent. */
 export function rejection(site: string | null, source: Source, reason: string, payload: string, at: Date) {
-  return { site, source, reason, payload, received_at: at.toISOString() } satisfies RejectedRecord;
+  return {
+    site: site === null ? null : replaceNul(site),
+    source,
+    reason: replaceNul(reason),
+    payload: replaceNul(payload),
+    received_at: at.toISOString(),
+  } satisfies RejectedRecord;
 }
 
 export interface Collected {

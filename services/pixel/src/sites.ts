@@ -15,7 +15,13 @@ export interface SiteDirectoryOptions {
 }
 
 /** An origin as browsers send it: scheme://host[:port], lower-case, no trailing slash. */
+// scheme://host[/?#...] with a plain DNS name and no port, userinfo or escapes: its origin is the
+// prefix, lower-cased. A last label starting with a digit could be an IPv4 form URL rewrites.
+const PLAIN_ORIGIN = /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?=$|[/?#])/i;
+
 export function normalizeOrigin(value: string): string | null {
+  const plain = PLAIN_ORIGIN.exec(value);
+  if (plain && /^https?:/.test(value)) return plain[0].toLowerCase();
   try {
     const u = new URL(value);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;

@@ -95,6 +95,16 @@
     };
     // ck=1 tells the pixel this browser was already given rt_vid: arriving without it means "blocked".
     const url = () => endpoint + (get('rt_ck') ? '?ck=1' : '');
+    // First contact: an empty batch, sent at once, gets rt_vid offered and its answer read, so even
+    // events that leave by sendBeacon (whose answers are never seen) can say ck=1 from then on.
+    let hello = Promise.resolve();
+    if (!get('rt_ck') && !denied) {
+      try {
+        hello = fetch(endpoint, { method: 'POST', body: body([]), credentials: 'include', keepalive: true })
+          .then((r) => r.ok && put('rt_ck', '1'))
+          .catch(() => {});
+      } catch (_) {}
+    }
 
     function send() {
       clearTimeout(timer);
@@ -103,7 +113,9 @@
       const batch = take();
       if (!batch.length) return;
       inflight = true;
-      fetch(url(), { method: 'POST', body: body(batch), credentials: 'include', keepalive: true })
+      // After the first contact's answer: its ck=1, and one rt_vid offered rather than two at once.
+      hello
+        .then(() => fetch(url(), { method: 'POST', body: body(batch), credentials: 'include', keepalive: true }))
         .then((r) => {
           // 5xx, 408 and 429 are worth retrying; other refusals would be refused again.
           if (r.status >= 500 || r.status === 408 || r.status === 429) throw new Error(String(r.status));

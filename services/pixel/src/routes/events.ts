@@ -87,7 +87,8 @@ export function eventsRoutes(deps: Deps): Hono {
     // No Origin header: a server-to-server call (browsers always send one on a cross-site POST).
     if (origin !== null && !info.origins.has(origin)) return refuse(forbidden('origin not allowed'));
 
-    const visitor = visitorFor(deps, c, c.req.query('ck') === '1', at);
+    // An empty batch is the tag's first contact: it only gets rt_vid offered (docs/pixel.md).
+    const visitor = visitorFor(deps, c, c.req.query('ck') === '1', at, events.length > 0);
     const ctx = requestContext(siteId, visitor, c.req.header('user-agent') ?? null, at);
     const out = collect(events, ctx, 'post');
     for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });

@@ -1,7 +1,9 @@
+import { replaceNul } from '@rt/events';
 import { collect, rejection, requestContext } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
 import { reasonLabel } from '../metrics';
+import { queryParams } from '../query';
 import { normalizeOrigin } from '../sites';
 import { siteLabel } from './shared';
 
@@ -27,7 +29,7 @@ export interface GifHit {
 export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   const at = deps.now();
   const search = hit.search.startsWith('?') ? hit.search : `?${hit.search}`;
-  const params = new URLSearchParams(search);
+  const params = queryParams(search);
   const site = params.get('site');
   const refuse = async (reason: string) => {
     deps.metrics.rejected.inc({ reason: reasonLabel(reason) });
@@ -44,11 +46,11 @@ export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   const raw: Record<string, unknown> = {};
   for (const key of FIELDS) {
     const value = params.get(key);
-    if (value !== null) raw[key] = value;
+    if (value !== undefined) raw[key] = value;
   }
   if (raw.url === undefined && hit.referer) raw.url = hit.referer;
   const items = params.get('items');
-  if (items !== null) {
+  if (items !== undefined) {
     try {
       raw.items = JSON.parse(items);
     } catch {
@@ -67,7 +69,7 @@ export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });
   deps.metrics.acceptedFrom('gif', out.events.length);
   // The payload of a rejected GIF event is its query string, as sent.
-  for (const r of out.rejected) r.payload = search;
+  for (const r of out.rejected) r.payload = replaceNul(search);
   await deps.batcher.submit(out.events, out.rejected);
   return visitor.setCookies;
 }

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { resolveVisitor, type Visitor } from '../cookies';
 import type { Deps } from '../deps';
 
-export function visitorFor(deps: Deps, c: Context, issuedBefore: boolean, at: Date): Visitor {
+/** `count` is false for the tag's first-contact request (no events), which the cookie metric skips. */
+export function visitorFor(deps: Deps, c: Context, issuedBefore: boolean, at: Date, count = true): Visitor {
   const visitor = resolveVisitor({
     cookie: c.req.header('cookie'),
     gpc: c.req.header('sec-gpc'),
@@ -11,7 +12,7 @@ export function visitorFor(deps: Deps, c: Context, issuedBefore: boolean, at: Da
     domain: deps.config.COOKIE_DOMAIN,
   });
   for (const cookie of visitor.setCookies) c.header('Set-Cookie', cookie, { append: true });
-  deps.metrics.cookieState(visitor.state);
+  if (count) deps.metrics.cookieState(visitor.state);
   return visitor;
 }
 
