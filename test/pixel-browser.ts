@@ -8,20 +8,7 @@ import type { IngestJob, QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { jobsOf, testConfig } from '../services/pixel/src/testing';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** A desktop Chrome user agent, so events are not flagged as bots (HeadlessChrome is). */
-export const DESKTOP_UA =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+import { CHROMIUM_ARGS, DESKTOP_UA } from './browser/chromium';
 
 export interface BrowserFixture {
   env: TestEnv;
