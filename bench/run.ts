@@ -1,6 +1,6 @@
 // `npm run bench`: every area's figures beside their baselines, measured in this one run,
 // printed and written to bench/results.json. See docs/benchmarks.md.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchContext, type BenchResult, benchContext } from './context';
 
@@ -19,21 +19,31 @@ function format(r: BenchResult): string {
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const ctx: BenchContext = await benchContext();
-  const results: Record<string, BenchResult[]> = {};
+  const results: Record<string, BenchResult[] | { error: string }> = {};
   try {
     for (const area of AREAS) {
       if (only.length && !only.includes(area)) continue;
-      const mod = (await import(`./${area}.ts`)) as { run(ctx: BenchContext): Promise<BenchResult[]> };
       console.log(`\n${area}`);
-      const figures = await mod.run(ctx);
-      for (const f of figures) console.log(format(f));
-      results[area] = figures;
+      try {
+        const mod = (await import(`./${area}.ts`)) as { run(ctx: BenchContext): Promise<BenchResult[]> };
+        const figures = await mod.run(ctx);
+        for (const f of figures) console.log(format(f));
+        results[area] = figures;
+      } catch (err) {
+        // One area failing must not lose the others' figures.
+        console.error(`  ${area} failed:`, err);
+        results[area] = { error: String(err) };
+        process.exitCode = 1;
+      }
     }
   } finally {
     await ctx.close();
   }
   const file = join(import.meta.dirname, 'results.json');
-  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+  // A run of some areas keeps the other areas' last figures.
+  const previous = only.length && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).results : {};
+  const merged = { ...previous, ...results };
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), results: merged }, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
 }
 
