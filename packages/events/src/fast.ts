@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, LIMITS } from './limits';
 import { currencies, type EventItemInput, type IncomingEvent } from './schema';
-import { replaceNul } from './text';
+import { pgSafe } from './text';
 
 // A hand-written copy of incomingEventSchema for inputs it accepts as they are common (strings and
 // numbers where expected, nothing null): several times cheaper on the collector's hot path. On
@@ -21,14 +21,14 @@ const EPOCH = /^\d{10,13}$/;
 function text(v: unknown, max: number): Out<string> {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') return FALLBACK;
-  const s = replaceNul(v).trim().slice(0, max);
+  const s = pgSafe(v).trim().slice(0, max);
   return s === '' ? undefined : s;
 }
 
 function url(v: unknown): Out<string> {
   if (v === undefined) return undefined;
   if (typeof v !== 'string') return FALLBACK;
-  const s = replaceNul(v).trim().slice(0, LIMITS.url);
+  const s = pgSafe(v).trim().slice(0, LIMITS.url);
   if (s === '') return undefined;
   return HTTP.test(s) ? s : FALLBACK;
 }
@@ -56,7 +56,7 @@ function item(raw: unknown): EventItemInput | typeof FALLBACK {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return FALLBACK;
   const r = raw as Record<string, unknown>;
   if (typeof r.id !== 'string' && typeof r.id !== 'number') return FALLBACK;
-  const id = replaceNul(String(r.id)).trim();
+  const id = pgSafe(String(r.id)).trim();
   if (id.length === 0 || id.length > LIMITS.itemId) return FALLBACK;
   let quantity: number | undefined;
   if (r.quantity !== undefined) {

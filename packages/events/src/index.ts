@@ -10,4 +10,4 @@ export {
   type RequestContext,
 } from './normalize';
 export { currency, type EventItemInput, type IncomingEvent, incomingEventSchema, itemSchema } from './schema';
-export { replaceNul } from './text';
+export { pgSafe } from './text';

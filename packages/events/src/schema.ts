@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { EVENT_TYPES, LIMITS } from './limits';
-import { replaceNul } from './text';
+import { pgSafe } from './text';
 
 export const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 const text = (max: number) =>
   z
     .string()
-    .transform((s) => replaceNul(s).trim().slice(0, max))
+    .transform((s) => pgSafe(s).trim().slice(0, max))
     .transform((s) => (s === '' ? undefined : s));
 
 const httpUrl = z
   .string()
-  .transform((s) => replaceNul(s).trim().slice(0, LIMITS.url))
+  .transform((s) => pgSafe(s).trim().slice(0, LIMITS.url))
   .refine((s) => s === '' || /^https?:\/\//i.test(s), 'must be an http(s) URL')
   .transform((s) => (s === '' ? undefined : s));
 
@@ -30,7 +30,7 @@ export const currency = z
 export const itemSchema = z.object({
   id: z.coerce
     .string()
-    .transform((s) => replaceNul(s).trim())
+    .transform((s) => pgSafe(s).trim())
     .refine((s) => s.length > 0, 'is required')
     .refine((s) => s.length <= LIMITS.itemId, `is longer than ${LIMITS.itemId} characters`),
   name: text(LIMITS.itemName).optional(),

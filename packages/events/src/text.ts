@@ -1,7 +1,13 @@
+/** String.prototype.isWellFormed / toWellFormed: in Node 20, typed only in lib ES2024. */
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string };
+
 /**
- * U+0000 becomes U+FFFD. Postgres text and jsonb cannot hold NUL, so one such character in a job
- * would make the whole batch unqueueable on BullMQ's Postgres backend and unstorable downstream.
+ * Text Postgres can store: U+0000 and lone UTF-16 surrogates become U+FFFD. Neither fits in
+ * text or jsonb, so one such character in a job would make the whole batch unqueueable on
+ * BullMQ's Postgres backend (spooled, then replayed forever) and unstorable downstream.
  */
-export function replaceNul(s: string): string {
-  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+export function pgSafe(s: string): string {
+  const w = s as unknown as WellFormed;
+  const t = w.isWellFormed() ? s : w.toWellFormed();
+  return t.includes('\u0000') ? t.replaceAll('\u0000', '\uFFFD') : t;
 }

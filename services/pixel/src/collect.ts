@@ -1,4 +1,4 @@
-import { isBotUserAgent, parseEvent, type QueuedEvent, type RequestContext, replaceNul } from '@rt/events';
+import { isBotUserAgent, parseEvent, pgSafe, type QueuedEvent, type RequestContext } from '@rt/events';
 import type { RejectedRecord } from '@rt/queue';
 import type { Visitor } from './cookies';
 
@@ -13,13 +13,13 @@ export function safeJson(value: unknown): string {
   }
 }
 
-/** A refused request or event as recorded; NUL is replaced (see replaceNul) in whatever was sent. */
+/** A refused request or event as recorded; NUL is replaced (see pgSafe) in whatever was sent. */
 export function rejection(site: string | null, source: Source, reason: string, payload: string, at: Date) {
   return {
-    site: site === null ? null : replaceNul(site),
+    site: site === null ? null : pgSafe(site),
     source,
-    reason: replaceNul(reason),
-    payload: replaceNul(payload),
+    reason: pgSafe(reason),
+    payload: pgSafe(payload),
     received_at: at.toISOString(),
   } satisfies RejectedRecord;
 }

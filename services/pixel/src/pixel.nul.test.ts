@@ -46,6 +46,18 @@ describe('U+0000 in events, on the Postgres queue', () => {
     expect(hasNul(jobs)).toBe(false);
   });
 
+  it('replaces lone UTF-16 surrogates too, which jsonb refuses as well', async () => {
+    const id = randomUUID();
+    // Written as JSON escapes: valid JSON whose strings are not valid Unicode.
+    const body = `{"site":"shop","events":[{"event_id":"${id}","type":"view_item","items":[{"id":"S-1","name":"a\\ud800b"}]}]}`;
+    const res = await postEvents(f.app, body);
+    expect(res.status).toBe(202);
+    const jobs = await f.ingestJobs();
+    expect(f.deps.spool.depth).toBe(0);
+    const event = jobs.flatMap((j) => j.events).find((e) => e.event_id === id);
+    expect(event?.items?.[0]?.name).toBe('a\uFFFDb');
+  });
+
   it('does the same for a GIF hit and for a refused request', async () => {
     const id = randomUUID();
     const items = encodeURIComponent(JSON.stringify([{ id: 'G-1', name: 'a\u0000b' }]));

@@ -1,4 +1,4 @@
-import { replaceNul } from '@rt/events';
+import { pgSafe } from '@rt/events';
 import { collect, rejection, requestContext } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
@@ -69,7 +69,7 @@ export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
   for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });
   deps.metrics.acceptedFrom('gif', out.events.length);
   // The payload of a rejected GIF event is its query string, as sent.
-  for (const r of out.rejected) r.payload = replaceNul(search);
+  for (const r of out.rejected) r.payload = pgSafe(search);
   await deps.batcher.submit(out.events, out.rejected);
   return visitor.setCookies;
 }
