@@ -114,7 +114,10 @@ export class Delivery {
   drainNow(): Promise<void> {
     this.draining ??= (async () => {
       try {
-        const n = await this.spool.drain((chunk) => this.enqueue(chunk));
+        // After repeated failures while the queue answers, some record is refused for what it
+        // is: go one by one and set such records aside, so they cannot hold up the rest.
+        const isolate = this.failures >= 3 ? { queueUp: () => this.ping() } : undefined;
+        const n = await this.spool.drain((chunk) => this.enqueue(chunk), 20, isolate);
         if (n > 0) this.logger.info({ jobs: n }, 'spool drained to the queue');
         this.failures = 0;
         if (!this.queueUp) this.logger.info('queue reachable again');
@@ -125,6 +128,7 @@ export class Delivery {
         if (this.failures === 1) this.logger.warn({ err: String(err) }, 'spool drain failed; will retry');
       } finally {
         this.metrics.spoolDepth.set(this.spool.depth);
+        this.metrics.spoolQuarantined.set(this.spool.quarantined);
         this.draining = undefined;
       }
       if (this.spool.depth > 0) {

@@ -56,6 +56,11 @@ function createCounters(registry: Registry) {
       help: 'Jobs waiting in the on-disk spool',
       registers: [registry],
     }),
+    spoolQuarantined: new Gauge({
+      name: 'pixel_spool_quarantined',
+      help: 'Spooled jobs the queue refused while answering, set aside in <spool>/quarantine.log since start',
+      registers: [registry],
+    }),
     batches: new Counter({
       name: 'pixel_batches_total',
       help: 'Jobs written, by destination (queue or spool)',

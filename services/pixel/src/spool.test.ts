@@ -70,4 +70,31 @@ describe('disk spool', () => {
     expect(seen).toEqual(['b-1']);
     await again.close();
   });
+  it('sets aside a record the answering queue keeps refusing, delivering the rest in order', async () => {
+    const spool = new Spool(dir(), logger);
+    await spool.open();
+    for (let i = 0; i < 6; i++) await spool.append([rec(i)]);
+    const refuse = async (chunk: SpoolRecord[]) => {
+      if (chunk.some((r) => r.id === 'b-2')) throw new Error('invalid input syntax for type json');
+      seen.push(...chunk.map((r) => r.id));
+    };
+    const seen: string[] = [];
+    // Without isolation the bad record blocks everything behind it.
+    await expect(spool.drain(refuse, 20)).rejects.toThrow(/json/);
+    expect(spool.depth).toBe(6);
+    // While the queue is down, nothing is set aside: the failure is the outage's, not the record's.
+    await expect(spool.drain(refuse, 20, { queueUp: async () => false })).rejects.toThrow(/json/);
+    expect(spool.quarantined).toBe(0);
+    seen.length = 0;
+    expect(await spool.drain(refuse, 20, { queueUp: async () => true })).toBe(6);
+    expect(seen).toEqual(['b-0', 'b-1', 'b-3', 'b-4', 'b-5']);
+    expect(spool.depth).toBe(0);
+    expect(spool.quarantined).toBe(1);
+    const kept = readFileSync(join(spool.dir, 'quarantine.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(kept).toMatchObject([{ id: 'b-2', data: { i: 2 }, reason: expect.stringContaining('json') }]);
+    await spool.close();
+  });
 });

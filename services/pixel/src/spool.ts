@@ -79,8 +79,14 @@ export class Spool {
   /**
    * Delivers every spooled record in order through `send` (called with consecutive chunks) and
    * deletes delivered segments. Stops at the first failure, leaving the rest for the next call.
+   * With `isolate`, records go one by one, and one refused while `queueUp()` still says the queue
+   * answers is set aside in quarantine.log (fsynced, never lost) instead of blocking the rest.
    */
-  async drain(send: (records: SpoolRecord[]) => Promise<void>, chunk = 20): Promise<number> {
+  async drain(
+    send: (records: SpoolRecord[]) => Promise<void>,
+    chunk = 20,
+    isolate?: { queueUp: () => Promise<boolean> },
+  ): Promise<number> {
     if (this.depth === 0) return 0;
     await this.exclusive(async () => {
       if (this.written > 0) await this.nextSegment();
@@ -90,13 +96,38 @@ export class Spool {
       if (seg.seq === this.seq) break; // the segment being written
       const records = await this.readSegment(seg.file);
       for (let i = 0; i < records.length; i += chunk) {
-        await send(records.slice(i, i + chunk));
+        if (!isolate) await send(records.slice(i, i + chunk));
+        else for (const r of records.slice(i, i + chunk)) await this.sendOrQuarantine(send, r, isolate.queueUp);
       }
       await unlink(seg.file);
       this.depth -= records.length;
       delivered += records.length;
     }
     return delivered;
+  }
+
+  /** Records set aside because the queue refused them while it answered. */
+  quarantined = 0;
+
+  private async sendOrQuarantine(
+    send: (records: SpoolRecord[]) => Promise<void>,
+    record: SpoolRecord,
+    queueUp: () => Promise<boolean>,
+  ): Promise<void> {
+    try {
+      await send([record]);
+    } catch (err) {
+      if (!(await queueUp().catch(() => false))) throw err; // an outage, not a bad record
+      const fh = await open(join(this.dir, 'quarantine.log'), 'a');
+      try {
+        await fh.write(`${JSON.stringify({ ...record, reason: String(err), at: new Date().toISOString() })}\n`);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      this.quarantined += 1;
+      this.logger.error({ id: record.id, err: String(err) }, 'queue refused a spooled job; quarantined');
+    }
   }
 
   async close(): Promise<void> {
