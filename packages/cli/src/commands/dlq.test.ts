@@ -74,6 +74,18 @@ describe.each(['redis', 'postgres'] as const)('rt dlq on the %s backend', (kind)
     const one = await cli('dlq', 'replay', '--id', ids[0]!);
     expect(one).toMatchObject({ code: 0 });
     expect(one.stdout).toContain('1 job(s) replayed');
+    // A replay starts over: the job gets its retries again instead of failing for good at once.
+    const { QueueBackend } = await import('@rt/queue');
+    const backend = new QueueBackend({
+      databaseUrl: env.databaseUrl,
+      redisUrl: kind === 'redis' ? env.redisUrl : undefined,
+      namespace: `${env.namespace}_${kind}`,
+    });
+    try {
+      expect((await backend.queue('events').raw.getJob(ids[0]!))?.attemptsMade).toBe(0);
+    } finally {
+      await backend.close();
+    }
     const left = JSON.parse((await cli('dlq', 'list', '--json')).stdout);
     expect(left.jobs.map((j: { id: string }) => j.id)).toEqual([ids[1]]);
     const all = await cli('dlq', 'replay', '--all', '--queue', 'events');

@@ -1,5 +1,5 @@
+import { listDeadLetters, replayDeadLetters } from '@rt/ingest';
 import { QUEUES, type QueueName } from '@rt/queue';
-import type { Job } from 'bullmq';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
@@ -16,36 +16,31 @@ function positiveInt(value: string, what: string): number {
   return n;
 }
 
-const summary = (q: QueueName, j: Pick<Job, 'id' | 'name' | 'attemptsMade' | 'finishedOn' | 'failedReason'>) => ({
-  queue: q,
-  id: j.id,
-  name: j.name,
-  attempts: j.attemptsMade,
-  failed_at: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
-  reason: j.failedReason,
-});
-
 export function registerDlq(program: Command, ctx: CliContext): void {
   const dlq = program
     .command('dlq')
     .description('Dead-lettered jobs: jobs of the events and privacy queues that failed every retry');
   dlq
     .command('list')
-    .description('List dead-lettered jobs, oldest first')
+    .description('List dead-lettered jobs, newest first')
     .option('--queue <name>', `only this queue (${Object.keys(QUEUES).join(' or ')})`)
     .option('--limit <n>', 'at most this many per queue', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { queue?: string; limit: string; json?: boolean }) => {
       const names = queueNames(opts.queue);
       const limit = positiveInt(opts.limit, '--limit');
-      const out: ReturnType<typeof summary>[] = [];
+      const backend = ctx.getQueues();
       const totals: Record<string, number> = {};
-      for (const q of names) {
-        const raw = ctx.getQueues().queue(q).raw;
-        totals[q] = await raw.getFailedCount();
-        const jobs = await raw.getJobs(['failed'], 0, limit - 1, true);
-        out.push(...jobs.filter(Boolean).map((j) => summary(q, j)));
-      }
+      for (const q of names) totals[q] = await backend.queue(q).raw.getFailedCount();
+      const out = (await listDeadLetters(backend, { queues: names, limit })).map((j) => ({
+        queue: j.queue,
+        id: j.id,
+        name: j.name,
+        attempts: j.attemptsMade,
+        events: j.events,
+        failed_at: j.failedAt ? new Date(j.failedAt).toISOString() : null,
+        reason: j.failedReason,
+      }));
       if (opts.json) return ctx.json({ totals, jobs: out });
       for (const q of names) ctx.out(`${q}: ${totals[q]} failed job(s)`);
       for (const j of out)
@@ -61,22 +56,11 @@ export function registerDlq(program: Command, ctx: CliContext): void {
       const names = queueNames(opts.queue);
       if (!opts.all && !opts.id?.length) throw new CliError('say which jobs: --id <id...> or --all');
       if (opts.all && opts.id?.length) throw new CliError('--id and --all exclude each other');
-      let replayed = 0;
-      const missing = new Set(opts.id ?? []);
-      for (const q of names) {
-        const raw = ctx.getQueues().queue(q).raw;
-        const jobs = opts.all
-          ? await raw.getFailed(0, -1)
-          : (await Promise.all([...missing].map((id) => raw.getJob(id)))).filter((j): j is Job => !!j);
-        for (const job of jobs) {
-          if ((await job.getState()) !== 'failed') continue;
-          await job.retry('failed');
-          missing.delete(String(job.id));
-          replayed++;
-          ctx.out(`replayed ${q} ${job.id}`);
-        }
-      }
-      ctx.out(`${replayed} job(s) replayed`);
+      // Fresh attempts: a replayed job retries with backoff again before it can fail for good.
+      const replayed = await replayDeadLetters(ctx.getQueues(), opts.all ? undefined : opts.id, { queues: names });
+      for (const id of replayed) ctx.out(`replayed ${id}`);
+      ctx.out(`${replayed.length} job(s) replayed`);
+      const missing = new Set((opts.id ?? []).filter((id) => !replayed.includes(id)));
       if (missing.size) throw new CliError(`not dead-lettered or not found: ${[...missing].join(', ')}`);
     });
 }
