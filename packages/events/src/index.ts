@@ -10,4 +10,4 @@ export {
   type RequestContext,
 } from './normalize';
 export { currency, type EventItemInput, type IncomingEvent, incomingEventSchema, itemSchema } from './schema';
-export { pgSafe } from './text';
+export { pgSafe, pgSafeDeep } from './text';

@@ -11,3 +11,25 @@ export function pgSafe(s: string): string {
   const t = w.isWellFormed() ? s : w.toWellFormed();
   return t.includes('\u0000') ? t.replaceAll('\u0000', '\uFFFD') : t;
 }
+
+/** pgSafe on every string inside a JSON value; the same object comes back when nothing changes. */
+export function pgSafeDeep<T>(value: T): T {
+  if (typeof value === 'string') return pgSafe(value) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((x, i) => {
+      const y = pgSafeDeep(x);
+      if (y !== x) (out ??= value.slice())[i] = y;
+    });
+    return (out ?? value) as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(value)) {
+      const y = pgSafeDeep(x);
+      if (y !== x) (out ??= { ...(value as Record<string, unknown>) })[k] = y;
+    }
+    return (out ?? value) as T;
+  }
+  return value;
+}

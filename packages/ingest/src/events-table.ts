@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pgSafe } from '@rt/events';
 import type { RejectedRecord } from '@rt/queue';
 import { sql } from 'kysely';
 import type { Ev } from './model';
@@ -38,19 +39,16 @@ export const rejectedKey = (r: RejectedRecord): string =>
     .update(JSON.stringify([r.site, r.source, r.reason, r.received_at, r.payload]))
     .digest('base64url');
 
-// PostgreSQL text cannot hold NUL, and a raw payload that failed validation may contain anything.
-const noNul = (s: string) => s.replaceAll('\u0000', '\uFFFD');
-
 /** Rejected records, once each: a retried job carries the same records with the same keys. */
 export function rejectedWrite(rejected: RejectedRecord[]): Statement | null {
   if (rejected.length === 0) return null;
   const statement = sql`
     insert into rejected_events (site_id, source, reason, payload, received_at, dedup_key)
     select * from ${unnest([
-      ['site_id', 'text', rejected.map((r) => r.site)],
+      ['site_id', 'text', rejected.map((r) => r.site && pgSafe(r.site))],
       ['source', 'text', rejected.map((r) => r.source)],
-      ['reason', 'text', rejected.map((r) => noNul(r.reason))],
-      ['payload', 'text', rejected.map((r) => noNul(r.payload))],
+      ['reason', 'text', rejected.map((r) => pgSafe(r.reason))],
+      ['payload', 'text', rejected.map((r) => pgSafe(r.payload))],
       ['received_at', 'timestamptz', rejected.map((r) => r.received_at)],
       ['dedup_key', 'text', rejected.map(rejectedKey)],
     ])}

@@ -1,4 +1,5 @@
 import type { Db } from '@rt/db';
+import { pgSafeDeep } from '@rt/events';
 import { sql, type Transaction } from 'kysely';
 import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
@@ -76,23 +77,13 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
   return { inserted: news.length, merges: merges.length, rejected };
 }
 
-function hasNul(o: object): boolean {
-  for (const v of Object.values(o)) {
-    if (typeof v === 'string') {
-      if (v.includes('\u0000')) return true;
-    } else if (Array.isArray(v)) {
-      for (const x of v) if (x && typeof x === 'object' && hasNul(x)) return true;
-    }
-  }
-  return false;
-}
-
 /**
- * PostgreSQL text and jsonb cannot hold NUL; one such character must not sink a whole batch.
- * The event is copied only when something in it changes: nothing downstream modifies events.
+ * PostgreSQL text and jsonb cannot hold NUL or lone surrogates; one such character must not sink
+ * a whole batch (the pixel already cleans what it queues; other producers may not). The event is
+ * copied only when something in it changes: nothing downstream modifies events.
  */
 function cleaned(raw: QueuedEventData): QueuedEventData {
-  const e = hasNul(raw) ? JSON.parse(JSON.stringify(raw).replaceAll('\\u0000', '\\ufffd')) : raw;
+  const e = pgSafeDeep(raw);
   const id = raw.event_id.toLowerCase();
   return id === e.event_id ? e : { ...e, event_id: id };
 }

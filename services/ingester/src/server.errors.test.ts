@@ -98,6 +98,7 @@ describe('ingester faults', () => {
     const good = [
       ev({ site: 'f3', type: 'page_view' }),
       ev({ site: 'f3', type: 'page_view', url: 'https://x/\u0000nul' }),
+      ev({ site: 'f3', type: 'view_item', items: [{ id: 'P\ud800', name: 'lone \udc00 surrogate' }] }),
     ];
     const poison = [ev({ site: 'f3', type: 'purchase', transaction_id: 'T-huge', value: 1e20 })];
     await queue.raw.add('ingest', { v: 1, events: good, rejected: [] }, { jobId: 'good' });
@@ -106,7 +107,7 @@ describe('ingester faults', () => {
     try {
       await waitFor(async () => (await queue.raw.getJobState('poison')) === 'failed', 10_000, 'poison dead-lettered');
       await waitFor(async () => (await queue.raw.getJobState('good')) === 'completed', 10_000, 'good job completed');
-      expect(await countEvents(env.db, 'f3')).toBe(2);
+      expect(await countEvents(env.db, 'f3')).toBe(3);
       const urls = await env.db
         .selectFrom('events')
         .select('url')
@@ -114,6 +115,8 @@ describe('ingester faults', () => {
         .where('url', 'is not', null)
         .execute();
       expect(urls).toEqual([{ url: 'https://x/\uFFFDnul' }]);
+      const product = await env.db.selectFrom('products').select(['id', 'name']).where('site_id', '=', 'f3').execute();
+      expect(product).toEqual([{ id: 'P\uFFFD', name: 'lone \uFFFD surrogate' }]);
       // A payload that is not an ingest job at all goes straight to the dead letters.
       await queue.raw.add('ingest', { v: 2, nonsense: true }, { jobId: 'garbage' });
       await waitFor(async () => (await queue.raw.getJobState('garbage')) === 'failed', 10_000, 'garbage dead-lettered');
