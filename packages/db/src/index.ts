@@ -1,3 +1,9 @@
+export {
+  notifyVisitorChanges,
+  parseVisitorChanges,
+  VISITOR_CHANGES_CHANNEL,
+  visitorChangePayloads,
+} from './changes';
 export { createDb, createPool, type Db, type DbOptions } from './db';
 export { MigrationError, migrateToLatest } from './migrate';
 export {

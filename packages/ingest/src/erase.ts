@@ -1,4 +1,4 @@
-import type { Db } from '@rt/db';
+import { type Db, notifyVisitorChanges } from '@rt/db';
 import { sql } from 'kysely';
 
 export type EraseKind = 'rt_vid' | 'email_sha256' | 'visitor_id';
@@ -48,6 +48,7 @@ export async function eraseVisitor(db: Db, kind: EraseKind, value: string): Prom
     );
     await sql`update orders set visitor_id = null where visitor_id = any(${ids}::uuid[])`.execute(trx);
     const events = await sql`update events set visitor_id = null where visitor_id = any(${ids}::uuid[])`.execute(trx);
+    await notifyVisitorChanges(ids)?.execute(trx);
     return {
       visitors: ids,
       identities: Number(idents.numAffectedRows ?? 0),

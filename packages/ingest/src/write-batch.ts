@@ -1,10 +1,11 @@
-import type { Db } from '@rt/db';
+import { type Db, notifyVisitorChanges } from '@rt/db';
 import { pgSafeDeep } from '@rt/events';
 import { sql, type Transaction } from 'kysely';
 import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
 import { claimEventKeys } from './keys';
+import type { VisitorMerge } from './merge';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
 import { attributeNewOrders, ordersInsert } from './orders';
 import type { PartitionCache } from './partitions';
@@ -72,9 +73,20 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
     productsWrite(news, counted),
     eventsWrite(news),
     rejectedWrite(input.rejected),
+    changedVisitors(news, merges),
   ].filter((w): w is Statement => w !== null);
   const { rejected = 0 } = await runTogether(trx, writes);
   return { inserted: news.length, merges: merges.length, rejected };
+}
+
+/** Announces at commit the visitors this batch changed, so readers holding them in memory reload. */
+function changedVisitors(news: Ev[], merges: VisitorMerge[]): Statement | null {
+  const ids = new Set<string>();
+  for (const ev of news) if (ev.visitorId) ids.add(ev.visitorId);
+  for (const m of merges) ids.add(m.loser).add(m.survivor);
+  const query = notifyVisitorChanges(ids);
+  // Named in the final select, so this read-only part of the statement runs.
+  return query && { sql: query, count: 'notified' };
 }
 
 /**

@@ -5,7 +5,9 @@ import { Redis } from 'ioredis';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
+import { ChangeListener } from './decide/changes';
 import { Directory } from './decide/directory';
+import { HistoryCache } from './decide/history-cache';
 import { PopularCache } from './decide/popular';
 import { type AdsMetrics, createMetrics } from './metrics';
 
@@ -25,17 +27,24 @@ export interface Deps {
   popular: PopularCache;
   directory: Directory;
   caps: RedisCaps | null;
+  /**
+   * Visitors' histories in memory, kept true by the ingester's change announcements; null reads
+   * every history from Postgres. Started (listening) by `startListening`.
+   */
+  history: HistoryCache | null;
   /** A decision not finished by then is answered with popular products from memory. */
   deadlineMs: number;
   /** Impressions per product per visitor per 24 h. */
   frequencyCap: number;
   /** How often the popular products and directory are reloaded. */
   refreshMs: number;
+  /** Starts hearing change announcements, making the history cache live (no-op without one). */
+  startListening(): Promise<void>;
   /** Closes what these deps created (not what was passed in as an override). */
   close(): Promise<void>;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, 'close'>>;
+export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening'>>;
 
 export class MissingDatabaseError extends Error {
   override name = 'MissingDatabaseError';
@@ -66,6 +75,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     }
   }
   const now = overrides.now ?? Date.now;
+  const logger = overrides.logger ?? createLogger('ads', config.LOG_LEVEL);
+  // The cache needs its own connection to LISTEN on, so it exists only with a DATABASE_URL.
+  const history =
+    overrides.history !== undefined ? overrides.history : config.DATABASE_URL ? new HistoryCache({ now }) : null;
+  const listener = history && config.DATABASE_URL ? new ChangeListener(config.DATABASE_URL, history, logger) : null;
+  if (listener) closers.unshift(() => listener.stop());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
@@ -77,16 +92,20 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     redis,
     redisPrefix,
     secret: overrides.secret ?? loadOrCreateSecret(config),
-    logger: overrides.logger ?? createLogger('ads', config.LOG_LEVEL),
+    logger,
     registry,
     metrics,
     now,
     popular: overrides.popular ?? new PopularCache(db, { now }),
     directory: overrides.directory ?? new Directory(db, now),
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
+    history,
     deadlineMs: overrides.deadlineMs ?? 50,
     frequencyCap: overrides.frequencyCap ?? 3,
     refreshMs: overrides.refreshMs ?? 3000,
+    async startListening() {
+      await listener?.start();
+    },
     async close() {
       for (const c of closers) await c().catch(() => {});
     },

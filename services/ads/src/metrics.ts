@@ -1,4 +1,4 @@
-import { Counter, createRegistry, Histogram, type Registry } from '@rt/runtime';
+import { Counter, createRegistry, Gauge, Histogram, type Registry } from '@rt/runtime';
 
 export interface AdsMetrics {
   decisions: Counter<'format' | 'visitor'>;
@@ -8,6 +8,8 @@ export interface AdsMetrics {
   impressions: Counter;
   clicks: Counter<'result'>;
   badSignatures: Counter<'kind'>;
+  historyLookups: Counter<'result'>;
+  historyCached: Gauge;
 }
 
 export function createMetrics(registry: Registry = createRegistry('ads')): { registry: Registry; metrics: AdsMetrics } {
@@ -52,6 +54,17 @@ export function createMetrics(registry: Registry = createRegistry('ads')): { reg
         name: 'ads_bad_signatures_total',
         help: 'Click and impression URLs refused for a bad or expired signature',
         labelNames: ['kind'],
+        registers,
+      }),
+      historyLookups: new Counter({
+        name: 'ads_history_lookups_total',
+        help: 'Visitor histories needed by decisions, by result (hit: from memory, miss: loaded, off: cache not live)',
+        labelNames: ['result'],
+        registers,
+      }),
+      historyCached: new Gauge({
+        name: 'ads_history_cached_visitors',
+        help: 'Visitors whose history the ads service holds in memory',
         registers,
       }),
     },

@@ -22,7 +22,7 @@ export async function warmCaches(deps: Deps): Promise<() => void> {
   ]);
   // A database that is down at start must not keep the service from answering (popular: empty).
   await Promise.race([
-    Promise.all([refresh(), warmConnections]),
+    Promise.all([refresh(), warmConnections, deps.startListening()]),
     new Promise((r) => setTimeout(r, 5000).unref()),
   ]).catch((err) => deps.logger.warn({ err }, 'initial cache load failed'));
   let running = false;

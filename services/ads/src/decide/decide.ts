@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
-import { type Identity, loadHistory, loadShown } from './history';
+import { type History, type Identity, loadHistory, loadShown } from './history';
+import type { CachedHistory } from './history-cache';
 import { type Ranked, rank } from './rank';
 
 export interface Decision {
@@ -44,14 +45,36 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const l of lists) yield* l;
 }
 
+/**
+ * The visitor's engagements, from memory when the cache holds them (then without caps: those
+ * change with every impression and are read fresh), else from Postgres, with the caps when
+ * Redis does not keep them.
+ */
+async function historyOf(deps: Deps, who: Identity): Promise<{ history: CachedHistory; shown: History['shown'] }> {
+  const cache = deps.history;
+  const cached = cache?.get(who);
+  if (cached) {
+    deps.metrics.historyLookups.inc({ result: 'hit' });
+    return { history: cached, shown: null };
+  }
+  const began = cache?.begin() ?? 0;
+  const loaded = await loadHistory(deps.db, who, { withShown: !deps.caps, pool: deps.pool });
+  if (cache?.live) {
+    cache.put(who, loaded, loaded.family, began);
+    deps.metrics.historyCached.set(cache.size);
+  }
+  deps.metrics.historyLookups.inc({ result: cache?.live ? 'miss' : 'off' });
+  return { history: loaded, shown: loaded.shown };
+}
+
 async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
   const who = req.identity;
   if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
-  const history = await loadHistory(deps.db, who, { withShown: !deps.caps, pool: deps.pool });
+  const { history, shown: loadedShown } = await historyOf(deps, who);
   const visitorId = history.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
   const shown =
-    history.shown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId));
+    loadedShown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId, deps.pool));
   // Popular fill: first the merchants this visitor engaged with, then everyone's.
   const engaged = new Set([...history.cart, ...history.viewed].map((e) => e.site));
   const popular = engaged.size

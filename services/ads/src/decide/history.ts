@@ -20,6 +20,8 @@ export interface Engagement {
 export interface History {
   /** The canonical visitor (merged_into followed), or null when the identity is unknown. */
   visitorId: string | null;
+  /** The canonical visitor and every visitor merged into it. */
+  family: string[];
   cart: Engagement[];
   viewed: Engagement[];
   /** Impressions per `site\u001fproduct` within the cap window; null when not asked for. */
@@ -33,6 +35,7 @@ export interface Identity {
 
 interface HistoryRow {
   visitor_id: string | null;
+  family: string[] | null;
   cart: Engagement[] | null;
   viewed: Engagement[] | null;
   shown: Record<string, number> | null;
@@ -82,6 +85,7 @@ function statement(db: Db, withShown: boolean): string {
     )
     select
       (select id from root) as visitor_id,
+      (select array_agg(id) from family) as family,
       (select json_agg(x) from (
         select json_build_object(${productFields}, 'at', ${ms(sql`greatest(c.added_at, c.updated_at)`)},
           'purchased_at', ${ms(sql`(select max(i.purchased_at) from interest i
@@ -122,13 +126,14 @@ export async function loadHistory(
   const values = [who.rtVid, who.emailSha256];
   // A named (prepared) statement when we own the pool: planning this query costs more than running it.
   const rows = opts.pool
-    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v1`, text, values }))
+    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v2`, text, values }))
         .rows
     : (await db.executeQuery<HistoryRow>(CompiledQuery.raw(text, values))).rows;
   const row = rows[0];
   const viewed = (row?.viewed ?? []) as (Engagement & { in_cart: boolean })[];
   return {
     visitorId: row?.visitor_id ?? null,
+    family: row?.family ?? [],
     // interest.in_cart also marks a cart, for a cart the carts table does not (yet) hold.
     cart: [...(row?.cart ?? []), ...viewed.filter((v) => v.in_cart)],
     viewed: viewed.filter((v) => !v.in_cart),
@@ -137,13 +142,13 @@ export async function loadHistory(
 }
 
 /** Impressions per product for one visitor within the cap window: the Postgres truth behind Redis. */
-export async function loadShown(db: Db, visitorId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('impressions')
-    .select(['site_id', 'product_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('visitor_id', '=', visitorId)
-    .where('shown_at', '>', sql<Date>`now() - ${CAP_WINDOW}::interval`)
-    .groupBy(['site_id', 'product_id'])
-    .execute();
-  return new Map(rows.map((r) => [`${r.site_id}\u001f${r.product_id}`, Number(r.n)]));
+export async function loadShown(db: Db, visitorId: string, pool?: pg.Pool | null): Promise<Map<string, number>> {
+  const text = `select site_id || chr(31) || product_id as k, count(*)::int as n from impressions
+    where visitor_id = $1 and shown_at > now() - interval '${CAP_WINDOW}' group by 1`;
+  const values = [visitorId];
+  // Prepared on our own pool, like the history statement: it runs on every decision without Redis.
+  const rows = pool
+    ? (await pool.query<{ k: string; n: number }>({ name: 'ads_shown_v1', text, values })).rows
+    : (await db.executeQuery<{ k: string; n: number }>(CompiledQuery.raw(text, values))).rows;
+  return new Map(rows.map((r) => [r.k, r.n]));
 }

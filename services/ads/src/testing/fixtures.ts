@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@rt/config';
-import type { Db } from '@rt/db';
+import { type Db, notifyVisitorChanges } from '@rt/db';
 import type { TestEnv } from '@rt/testkit';
 import { createApp } from '../app';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
@@ -98,6 +98,14 @@ export async function seedProduct(db: Db, site: string, id: string, p: ProductSe
     .execute();
 }
 
+/**
+ * What every writer of visitor state does at commit (the ingester, erasure): announce the
+ * visitors it changed, so the ads service's history cache drops them.
+ */
+export async function announce(db: Db, ...visitorIds: string[]): Promise<void> {
+  await notifyVisitorChanges(visitorIds)?.execute(db);
+}
+
 /** A visitor with an rt_vid cookie (returned) and optionally an email hash. */
 export async function seedVisitor(db: Db, opts: { email?: string; mergedInto?: string } = {}) {
   const id = randomUUID();
@@ -116,6 +124,7 @@ export async function seedVisitor(db: Db, opts: { email?: string; mergedInto?: s
   });
   await db.insertInto('identities').values(identity('rt_vid', rtVid)).execute();
   if (opts.email) await db.insertInto('identities').values(identity('email_sha256', opts.email)).execute();
+  await announce(db, id, ...(opts.mergedInto ? [opts.mergedInto] : []));
   return { id, rtVid, cookie: `rt_vid=${rtVid}` };
 }
 
@@ -152,6 +161,7 @@ export async function interest(
       }),
     )
     .execute();
+  await announce(db, visitorId);
 }
 
 export const view = (db: Db, v: string, site: string, product: string, msAgo = MIN) =>
@@ -174,6 +184,7 @@ export async function addToCart(db: Db, v: string, site: string, product: string
     })
     .onConflict((o) => o.columns(['site_id', 'visitor_id', 'product_id']).doUpdateSet({ updated_at: ago(msAgo) }))
     .execute();
+  await announce(db, v);
 }
 
 /** A purchase empties the cart and marks the product purchased. */
@@ -186,6 +197,7 @@ export async function purchase(db: Db, v: string, site: string, product: string,
     .where('site_id', '=', site)
     .where('product_id', '=', product)
     .execute();
+  await announce(db, v);
 }
 
 /** Path and query of an absolute URL the service built (for app.request). */

@@ -1,0 +1,117 @@
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdsServer, startAds } from './server';
+import {
+  type AdJson,
+  announce,
+  HOUR,
+  RELAXED_DEADLINE_MS,
+  seedMerchant,
+  seedPartner,
+  seedProduct,
+  seedVisitor,
+  testConfig,
+  view,
+} from './testing/fixtures';
+
+/**
+ * The history cache of a running ads service: decisions for a visitor seen before come from
+ * memory, the change announcements keep them true, and without announcements nothing is cached.
+ */
+let env: TestEnv;
+let server: AdsServer;
+beforeAll(async () => {
+  env = await createTestEnv();
+  await seedMerchant(env.db, 'shop');
+  await seedPartner(env.db, 'news');
+  for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
+  server = await startAds(testConfig(env, { redis: false }), { deadlineMs: RELAXED_DEADLINE_MS });
+});
+afterAll(async () => {
+  await server.close();
+  await env.close();
+});
+
+const first = async (cookie: string) => {
+  const res = await fetch(`http://127.0.0.1:${server.port}/v1/ad?partner=news&slot=s&n=2`, { headers: { cookie } });
+  expect(res.status).toBe(200);
+  const p = ((await res.json()) as AdJson).products[0];
+  return p && `${p.id}:${p.reason}`;
+};
+async function lookups(): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^ads_history_lookups_total\{[^}]*result="(\w+)"[^}]*\} (\d+)/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
+/** Carts a product for the visitor the way a writer that does NOT announce would. */
+const cartSilently = (visitorId: string, product: string) =>
+  sql`insert into interest (visitor_id, site_id, product_id, last_viewed_at, view_count, in_cart, carted_at, updated_at)
+    values (${visitorId}, 'shop', ${product}, now(), 1, true, now(), now())`.execute(env.db);
+const listenerPid = async () =>
+  (
+    await sql<{ pid: number }>`select pid from pg_stat_activity
+      where application_name = 'rt-ads-listen' and datname = current_database()`.execute(env.db)
+  ).rows[0]?.pid;
+
+describe('history cache', () => {
+  it('serves a repeat visitor from memory, and an announced change within one second', async () => {
+    expect(server.deps.history?.live).toBe(true);
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'P4', HOUR);
+    const before = await lookups();
+    expect(await first(v.cookie)).toBe('P4:viewed');
+    expect(await first(v.cookie)).toBe('P4:viewed');
+    const after = await lookups();
+    expect(after.miss! - (before.miss ?? 0)).toBe(1);
+    expect(after.hit! - (before.hit ?? 0)).toBe(1);
+
+    // Proof the answer comes from memory: a change nobody announced is not seen...
+    await cartSilently(v.id, 'P5');
+    expect(await first(v.cookie)).toBe('P4:viewed');
+    // ...and once announced (the ingester does so at commit), it is, within a second.
+    await announce(env.db, v.id);
+    const t = performance.now();
+    await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 10 }).toBe('P5:in_cart');
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+
+  it('when the announcements are lost, drops what it held, reads Postgres, and caches again once back', async () => {
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'P3', HOUR);
+    expect(await first(v.cookie)).toBe('P3:viewed');
+    expect(await first(v.cookie)).toBe('P3:viewed'); // cached
+
+    const pid = await listenerPid();
+    expect(pid).toBeDefined();
+    await sql`select pg_terminate_backend(${pid}::int)`.execute(env.db);
+    await expect.poll(() => server.deps.history?.live, { timeout: 2000, interval: 5 }).toBe(false);
+    // Changed and announced while nobody listens: the announcement is lost.
+    await cartSilently(v.id, 'P6');
+    await announce(env.db, v.id);
+    const off = (await lookups()).off ?? 0;
+    expect(await first(v.cookie)).toBe('P6:in_cart');
+    expect((await lookups()).off).toBe(off + 1);
+
+    await expect.poll(() => server.deps.history?.live, { timeout: 5000, interval: 20 }).toBe(true);
+    expect(await listenerPid()).not.toBe(pid);
+    expect(await first(v.cookie)).toBe('P6:in_cart');
+    const hits = (await lookups()).hit ?? 0;
+    expect(await first(v.cookie)).toBe('P6:in_cart');
+    expect((await lookups()).hit).toBe(hits + 1);
+  });
+
+  it('reads frequency caps fresh on every decision, cached history or not', async () => {
+    const v = await seedVisitor(env.db);
+    await view(env.db, v.id, 'shop', 'P2', HOUR);
+    expect(await first(v.cookie)).toBe('P2:viewed');
+    expect(await first(v.cookie)).toBe('P2:viewed');
+    await sql`insert into impressions (ad_id, position, partner_id, slot, site_id, product_id, visitor_id, reason, shown_at)
+      select 'ad_cap_' || g, 0, 'news', 's', 'shop', 'P2', ${v.id}, 'viewed', now() from generate_series(1, 3) g`.execute(
+      env.db,
+    );
+    expect(await first(v.cookie)).not.toBe('P2:viewed');
+  });
+});

@@ -1,0 +1,145 @@
+import type { History, Identity } from './history';
+
+/** A visitor's engagements as cached: what ranking needs, without the frequency caps. */
+export type CachedHistory = Pick<History, 'visitorId' | 'cart' | 'viewed'>;
+
+interface Entry {
+  history: CachedHistory;
+  /** Every visitor id of the person (merged ones included): a change to any drops the entry. */
+  family: string[];
+  storedAt: number;
+}
+
+export interface HistoryCacheOptions {
+  /** Visitors kept; the least recently used go first. */
+  maxEntries?: number;
+  /** An entry older than this is reloaded even if no change was announced (catalog edits). */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** Per-visitor bookkeeping of recent invalidations, bounded; past it, in-flight loads are refused. */
+const MAX_TRACKED_INVALIDATIONS = 100_000;
+
+/**
+ * Visitors' recent engagements in memory, so a repeat decision for the same visitor needs no
+ * database round trip. Correctness rests on change announcements (VISITOR_CHANGES_CHANNEL): the
+ * ingester and erasure announce, at commit, every visitor they changed, and the entry holding
+ * that visitor is dropped. The cache serves and stores only while it is `live`, i.e. while the
+ * announcements are being heard; losing them clears it.
+ *
+ * A load racing an announcement (the query read the old rows, the announcement came before the
+ * result) must not be stored: every invalidation bumps an epoch and records it per visitor, and
+ * `put` refuses a result whose load began before an invalidation of any of its visitors.
+ */
+export class HistoryCache {
+  private entries = new Map<string, Entry>();
+  private keysByVisitor = new Map<string, Set<string>>();
+  private epoch = 0;
+  private invalidatedAt = new Map<string, number>();
+  /** Loads that began before this epoch are never stored. */
+  private floor = 0;
+  private isLive = false;
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: HistoryCacheOptions = {}) {
+    this.maxEntries = opts.maxEntries ?? 20_000;
+    this.ttlMs = opts.ttlMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  static key(who: Identity): string {
+    return `${who.rtVid ?? ''}\u001f${who.emailSha256 ?? ''}`;
+  }
+
+  get live(): boolean {
+    return this.isLive;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Announcements are being heard (true) or were lost (false: everything cached is dropped). */
+  setLive(live: boolean): void {
+    this.clear();
+    this.isLive = live;
+  }
+
+  get(who: Identity): CachedHistory | undefined {
+    if (!this.isLive) return undefined;
+    const key = HistoryCache.key(who);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.now() - entry.storedAt > this.ttlMs) {
+      this.remove(key, entry);
+      return undefined;
+    }
+    // Most recently used last: eviction takes the first.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.history;
+  }
+
+  /** Call before loading; pass the result to `put` with the loaded history. */
+  begin(): number {
+    return this.epoch;
+  }
+
+  put(who: Identity, history: CachedHistory, family: string[], began: number): void {
+    if (!this.isLive || !history.visitorId || began < this.floor) return;
+    if (family.some((id) => (this.invalidatedAt.get(id) ?? -1) >= began)) return;
+    const key = HistoryCache.key(who);
+    const old = this.entries.get(key);
+    if (old) this.remove(key, old);
+    this.entries.set(key, { history, family, storedAt: this.now() });
+    for (const id of family) {
+      let keys = this.keysByVisitor.get(id);
+      if (!keys) {
+        keys = new Set();
+        this.keysByVisitor.set(id, keys);
+      }
+      keys.add(key);
+    }
+    if (this.entries.size > this.maxEntries) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
+      this.remove(oldestKey, oldest);
+    }
+  }
+
+  /** These visitors changed: drop every entry holding one, and refuse loads already under way. */
+  invalidate(visitorIds: Iterable<string>): void {
+    const epoch = this.epoch++;
+    for (const id of visitorIds) {
+      this.invalidatedAt.set(id, epoch);
+      const keys = this.keysByVisitor.get(id);
+      if (!keys) continue;
+      for (const key of [...keys]) {
+        const entry = this.entries.get(key);
+        if (entry) this.remove(key, entry);
+      }
+    }
+    if (this.invalidatedAt.size > MAX_TRACKED_INVALIDATIONS) {
+      this.invalidatedAt.clear();
+      this.floor = this.epoch;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.keysByVisitor.clear();
+    this.invalidatedAt.clear();
+    this.floor = ++this.epoch;
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    for (const id of entry.family) {
+      const keys = this.keysByVisitor.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByVisitor.delete(id);
+    }
+  }
+}
