@@ -15,6 +15,11 @@ export interface DbOptions {
   /** Abort statements that run longer than this (ms); 0 disables. */
   statementTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * Prepared statements use one generic plan from their first run instead of planning each of
+   * their first five runs: for hot lookups whose plan does not depend on the values.
+   */
+  genericPlans?: boolean;
 }
 
 export function createPool(url: string, opts: DbOptions = {}): pg.Pool {
@@ -25,6 +30,7 @@ export function createPool(url: string, opts: DbOptions = {}): pg.Pool {
     idleTimeoutMillis: 30_000,
     application_name: opts.applicationName ?? 'retarget',
     statement_timeout: opts.statementTimeoutMs || undefined,
+    options: opts.genericPlans ? '-c plan_cache_mode=force_generic_plan' : undefined,
   });
   // A dropped idle connection (Postgres restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

@@ -57,7 +57,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   if (!db) {
     if (!config.DATABASE_URL) throw new MissingDatabaseError('DATABASE_URL is required to run the ads service alone');
     // A statement stuck behind a slow database must not hold a connection long after its deadline.
-    const created = createPool(config.DATABASE_URL, { max: 10, statementTimeoutMs: 2000, applicationName: 'rt-ads' });
+    // Decisions run two prepared lookups whose plans never depend on the visitor: planning each
+    // of their first five runs per connection cost more than running them (1.5 vs 0.5 ms).
+    const created = createPool(config.DATABASE_URL, {
+      max: 10,
+      statementTimeoutMs: 2000,
+      applicationName: 'rt-ads',
+      genericPlans: true,
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: created }) });
     closers.push(() => kysely.destroy());
     db = kysely;

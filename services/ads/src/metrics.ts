@@ -36,7 +36,7 @@ export function createMetrics(registry: Registry = createRegistry('ads')): { reg
       decisionSeconds: new Histogram({
         name: 'ads_decision_duration_seconds',
         help: 'Time to decide which products to show',
-        buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+        buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1],
         registers,
       }),
       impressions: new Counter({

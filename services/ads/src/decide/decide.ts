@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import { type History, type Identity, loadHistory, loadShown } from './history';
-import type { CachedHistory } from './history-cache';
-import { type Ranked, rank } from './rank';
+import { type Prepared, pick, prepare, type Ranked } from './rank';
 
 export interface Decision {
   adId: string;
@@ -29,9 +28,10 @@ export function newAdId(): string {
   return `ad_${pool.subarray(offset - 12, offset).toString('base64url')}`;
 }
 
+const NOTHING: Prepared = { cart: [], viewed: [], bought: new Set() };
+
 function popularOnly(deps: Deps, n: number): Decision {
-  const products = rank({
-    history: { cart: [], viewed: [] },
+  const products = pick(NOTHING, {
     shown: new Map(),
     cap: deps.frequencyCap,
     n,
@@ -45,43 +45,57 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const l of lists) yield* l;
 }
 
+/** What a decision needs of a visitor's history; the history cache holds exactly this. */
+export interface VisitorProfile {
+  visitorId: string | null;
+  prepared: Prepared;
+  /** The merchants the visitor engaged with: their popular products fill first. */
+  sites: Set<string>;
+}
+
+function profileOf(history: History): VisitorProfile {
+  const sites = new Set<string>();
+  for (const e of history.cart) sites.add(e.product.site);
+  for (const e of history.viewed) sites.add(e.product.site);
+  return { visitorId: history.visitorId, prepared: prepare(history), sites };
+}
+
 /**
- * The visitor's engagements, from memory when the cache holds them (then without caps: those
- * change with every impression and are read fresh), else from Postgres, with the caps when
- * Redis does not keep them.
+ * The visitor's profile, from memory when the cache holds it (then without caps: those change
+ * with every impression and are read fresh), else from Postgres, with the caps when Redis does
+ * not keep them.
  */
-async function historyOf(deps: Deps, who: Identity): Promise<{ history: CachedHistory; shown: History['shown'] }> {
+async function profile(deps: Deps, who: Identity): Promise<{ profile: VisitorProfile; shown: History['shown'] }> {
   const cache = deps.history;
   const cached = cache?.get(who);
   if (cached) {
     deps.metrics.historyLookups.inc({ result: 'hit' });
-    return { history: cached, shown: null };
+    return { profile: cached, shown: null };
   }
   const began = cache?.begin() ?? 0;
   const loaded = await loadHistory(deps.db, who, { withShown: !deps.caps, pool: deps.pool });
+  const fresh = profileOf(loaded);
   if (cache?.live) {
-    cache.put(who, loaded, loaded.family, began);
+    cache.put(who, fresh, loaded.family, began);
     deps.metrics.historyCached.set(cache.size);
   }
   deps.metrics.historyLookups.inc({ result: cache?.live ? 'miss' : 'off' });
-  return { history: loaded, shown: loaded.shown };
+  return { profile: fresh, shown: loaded.shown };
 }
 
 async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
   const who = req.identity;
   if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
-  const { history, shown: loadedShown } = await historyOf(deps, who);
-  const visitorId = history.visitorId;
+  const { profile: p, shown: loadedShown } = await profile(deps, who);
+  const visitorId = p.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
   const shown =
     loadedShown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId, deps.pool));
   // Popular fill: first the merchants this visitor engaged with, then everyone's.
-  const engaged = new Set([...history.cart, ...history.viewed].map((e) => e.site));
-  const popular = engaged.size
-    ? chain(deps.popular.products(engaged), deps.popular.products())
+  const popular = p.sites.size
+    ? chain(deps.popular.products(p.sites), deps.popular.products())
     : deps.popular.products();
-  const products = rank({
-    history,
+  const products = pick(p.prepared, {
     shown,
     cap: deps.frequencyCap,
     n: req.n,

@@ -16,6 +16,8 @@ export function httpOrigin(url: string | null | undefined): string | null {
   }
 }
 
+const MAX_ORIGINS = 100_000;
+
 /**
  * Partners and merchants' allowed origins, held in memory and reloaded every few seconds (both
  * tables are small). A partner missing from memory is looked up once, so one added a moment ago
@@ -25,6 +27,7 @@ export class Directory {
   private partners = new Map<string, PartnerInfo>();
   private sites = new Map<string, Set<string>>();
   private misses = new Map<string, number>();
+  private origins = new Map<string, string | null>();
 
   constructor(
     private readonly db: Db,
@@ -63,7 +66,14 @@ export class Directory {
 
   /** Whether a product URL may be shown and redirected to: http(s) on one of its merchant's origins. */
   productUrlAllowed(siteId: string, url: string | null): boolean {
-    const origin = httpOrigin(url);
+    if (!url) return false;
+    // Parsing a URL costs more than the rest of a candidate's checks; product URLs repeat.
+    let origin = this.origins.get(url);
+    if (origin === undefined) {
+      origin = httpOrigin(url);
+      if (this.origins.size >= MAX_ORIGINS) this.origins.clear();
+      this.origins.set(url, origin);
+    }
     return origin !== null && (this.sites.get(siteId)?.has(origin) ?? false);
   }
 }

@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Engagement } from './history';
-import { type CachedHistory, HistoryCache } from './history-cache';
+import type { VisitorProfile } from './decide';
+import { HistoryCache } from './history-cache';
 
 const who = (rtVid: string, emailSha256: string | null = null) => ({ rtVid, emailSha256 });
-const engagement = (id: string): Engagement => ({
-  site: 's',
-  id,
-  name: id,
-  price: null,
-  currency: null,
-  url: null,
-  image: null,
-  at: 1,
-  purchased_at: null,
-});
-const history = (visitorId: string, viewed = ['P1']): CachedHistory => ({
+const product = (id: string) => ({ site: 's', id, name: id, price: null, currency: null, url: '', image: null });
+const history = (visitorId: string, viewed = ['P1']): VisitorProfile => ({
   visitorId,
-  cart: [],
-  viewed: viewed.map(engagement),
+  prepared: {
+    cart: [],
+    viewed: viewed.map((id) => ({ product: product(id), key: `s\u001f${id}` })),
+    bought: new Set(),
+  },
+  sites: new Set(['s']),
 });
 
 function liveCache(opts: ConstructorParameters<typeof HistoryCache>[0] = {}) {
@@ -108,7 +102,7 @@ describe('HistoryCache', () => {
 
   it('does not store an unknown identity (a new visitor must be seen as soon as the ingester creates it)', () => {
     const cache = liveCache();
-    cache.put(who('new'), { visitorId: null, cart: [], viewed: [] }, [], cache.begin());
+    cache.put(who('new'), { ...history('x'), visitorId: null }, [], cache.begin());
     expect(cache.size).toBe(0);
   });
 });

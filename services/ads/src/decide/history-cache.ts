@@ -1,10 +1,8 @@
-import type { History, Identity } from './history';
-
-/** A visitor's engagements as cached: what ranking needs, without the frequency caps. */
-export type CachedHistory = Pick<History, 'visitorId' | 'cart' | 'viewed'>;
+import type { VisitorProfile } from './decide';
+import type { Identity } from './history';
 
 interface Entry {
-  history: CachedHistory;
+  profile: VisitorProfile;
   /** Every visitor id of the person (merged ones included): a change to any drops the entry. */
   family: string[];
   storedAt: number;
@@ -22,7 +20,7 @@ export interface HistoryCacheOptions {
 const MAX_TRACKED_INVALIDATIONS = 100_000;
 
 /**
- * Visitors' recent engagements in memory, so a repeat decision for the same visitor needs no
+ * Visitors' profiles (recent engagements, in ranking order) in memory, so a repeat decision for the same visitor needs no
  * database round trip. Correctness rests on change announcements (VISITOR_CHANGES_CHANNEL): the
  * ingester and erasure announce, at commit, every visitor they changed, and the entry holding
  * that visitor is dropped. The cache serves and stores only while it is `live`, i.e. while the
@@ -68,7 +66,7 @@ export class HistoryCache {
     this.isLive = live;
   }
 
-  get(who: Identity): CachedHistory | undefined {
+  get(who: Identity): VisitorProfile | undefined {
     if (!this.isLive) return undefined;
     const key = HistoryCache.key(who);
     const entry = this.entries.get(key);
@@ -80,7 +78,7 @@ export class HistoryCache {
     // Most recently used last: eviction takes the first.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.history;
+    return entry.profile;
   }
 
   /** Call before loading; pass the result to `put` with the loaded history. */
@@ -88,13 +86,13 @@ export class HistoryCache {
     return this.epoch;
   }
 
-  put(who: Identity, history: CachedHistory, family: string[], began: number): void {
-    if (!this.isLive || !history.visitorId || began < this.floor) return;
+  put(who: Identity, profile: VisitorProfile, family: string[], began: number): void {
+    if (!this.isLive || !profile.visitorId || began < this.floor) return;
     if (family.some((id) => (this.invalidatedAt.get(id) ?? -1) >= began)) return;
     const key = HistoryCache.key(who);
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
-    this.entries.set(key, { history, family, storedAt: this.now() });
+    this.entries.set(key, { profile, family, storedAt: this.now() });
     for (const id of family) {
       let keys = this.keysByVisitor.get(id);
       if (!keys) {

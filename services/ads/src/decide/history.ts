@@ -1,16 +1,11 @@
 import type { Db } from '@rt/db';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
+import type { CatalogProduct } from './popular';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
 export interface Engagement {
-  site: string;
-  id: string;
-  name: string | null;
-  price: string | null;
-  currency: string | null;
-  url: string | null;
-  image: string | null;
+  product: CatalogProduct;
   /** Last view, or when it entered the cart (cart rows), in epoch ms. */
   at: number | null;
   /** Last purchase, epoch ms. */
@@ -33,11 +28,25 @@ export interface Identity {
   emailSha256: string | null;
 }
 
+/** One engagement as the statement returns it: a JSON array, cheaper to build and parse than an object. */
+type EngagementRow = [
+  site: string,
+  id: string,
+  name: string | null,
+  price: number | null,
+  currency: string | null,
+  url: string | null,
+  image: string | null,
+  at: number | null,
+  purchasedAt: number | null,
+  inCart?: boolean,
+];
+
 interface HistoryRow {
   visitor_id: string | null;
   family: string[] | null;
-  cart: Engagement[] | null;
-  viewed: Engagement[] | null;
+  cart: EngagementRow[] | null;
+  viewed: EngagementRow[] | null;
   shown: Record<string, number> | null;
 }
 
@@ -48,8 +57,7 @@ const MAX_ROWS = 100;
 /** Times travel as epoch milliseconds: cheaper to parse and compare than ISO strings. */
 const ms = (t: RawBuilder<unknown>) => sql`(extract(epoch from ${t}) * 1000)::float8`;
 
-const productFields = sql`'site', p.site_id, 'id', p.id, 'name', p.name, 'price', p.price, 'currency', p.currency,
-  'url', p.url, 'image', p.image`;
+const productFields = sql`p.site_id, p.id, p.name, p.price, p.currency, p.url, p.image`;
 
 /** The statement's text, built once per variant: only the two identity values vary per call. */
 const statements = new Map<boolean, string>();
@@ -87,17 +95,16 @@ function statement(db: Db, withShown: boolean): string {
       (select id from root) as visitor_id,
       (select array_agg(id) from family) as family,
       (select json_agg(x) from (
-        select json_build_object(${productFields}, 'at', ${ms(sql`greatest(c.added_at, c.updated_at)`)},
-          'purchased_at', ${ms(sql`(select max(i.purchased_at) from interest i
+        select json_build_array(${productFields}, ${ms(sql`greatest(c.added_at, c.updated_at)`)},
+          ${ms(sql`(select max(i.purchased_at) from interest i
             where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)`)}) as x
         from carts c join products p on p.site_id = c.site_id and p.id = c.product_id
         where c.visitor_id in (select id from family) and c.updated_at > now() - ${sql.lit(LOOKBACK)}::interval
         order by c.updated_at desc limit ${sql.lit(MAX_ROWS)}) cs) as cart,
       (select json_agg(x) from (
-        select json_build_object(${productFields},
-          'at', ${ms(sql`case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end`)},
-          'in_cart', i.in_cart,
-          'purchased_at', ${ms(sql`i.purchased_at`)}) as x
+        select json_build_array(${productFields},
+          ${ms(sql`case when i.in_cart then greatest(i.carted_at, i.last_viewed_at) else i.last_viewed_at end`)},
+          ${ms(sql`i.purchased_at`)}, i.in_cart) as x
         from interest i join products p on p.site_id = i.site_id and p.id = i.product_id
         where i.visitor_id in (select id from family)
           -- a purchase counts too: a product bought without a recorded view must still be excluded
@@ -108,6 +115,35 @@ function statement(db: Db, withShown: boolean): string {
   `.compile(db).sql;
   statements.set(withShown, text);
   return text;
+}
+
+/**
+ * Products as the catalog last described them, one object per product shared by every cached
+ * history that holds it: thousands of visitors' histories cost one copy of each product's
+ * strings, and a catalog edit read by any load shows in all of them. Bounded: past the limit
+ * it starts over (histories keep the objects they hold).
+ */
+const catalog = new Map<string, CatalogProduct>();
+const MAX_CATALOG = 200_000;
+
+function engagement(r: EngagementRow): Engagement {
+  const [site, id, name, price, currency, url, image] = r;
+  const key = `${site}\u001f${id}`;
+  let product = catalog.get(key);
+  if (!product) {
+    if (catalog.size >= MAX_CATALOG) catalog.clear();
+    product = { site, id, name: name ?? id, price, currency, url: url ?? '', image };
+    catalog.set(key, product);
+  } else if (
+    product.name !== (name ?? id) ||
+    product.price !== price ||
+    product.currency !== currency ||
+    product.url !== (url ?? '') ||
+    product.image !== image
+  ) {
+    Object.assign(product, { name: name ?? id, price, currency, url: url ?? '', image });
+  }
+  return { product, at: r[7], purchased_at: r[8] };
 }
 
 /**
@@ -126,17 +162,21 @@ export async function loadHistory(
   const values = [who.rtVid, who.emailSha256];
   // A named (prepared) statement when we own the pool: planning this query costs more than running it.
   const rows = opts.pool
-    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v2`, text, values }))
+    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v3`, text, values }))
         .rows
     : (await db.executeQuery<HistoryRow>(CompiledQuery.raw(text, values))).rows;
   const row = rows[0];
-  const viewed = (row?.viewed ?? []) as (Engagement & { in_cart: boolean })[];
+  const cart = (row?.cart ?? []).map(engagement);
+  const viewed: Engagement[] = [];
+  for (const r of row?.viewed ?? []) {
+    // interest.in_cart also marks a cart, for a cart the carts table does not (yet) hold.
+    (r[9] ? cart : viewed).push(engagement(r));
+  }
   return {
     visitorId: row?.visitor_id ?? null,
     family: row?.family ?? [],
-    // interest.in_cart also marks a cart, for a cart the carts table does not (yet) hold.
-    cart: [...(row?.cart ?? []), ...viewed.filter((v) => v.in_cart)],
-    viewed: viewed.filter((v) => !v.in_cart),
+    cart,
+    viewed,
     shown: row?.shown ? new Map(Object.entries(row.shown).map(([k, n]) => [k, Number(n)])) : null,
   };
 }

@@ -6,13 +6,7 @@ import { productKey, rank } from './rank';
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 const at = (h: number) => T0 + h * 3600_000;
 const e = (id: string, h: number, purchasedH: number | null = null, site = 's'): Engagement => ({
-  site,
-  id,
-  name: `N${id}`,
-  price: '1.50',
-  currency: 'EUR',
-  url: `http://s.test/${id}`,
-  image: null,
+  product: { site, id, name: `N${id}`, price: 1.5, currency: 'EUR', url: `http://s.test/${id}`, image: null },
   at: at(h),
   purchased_at: purchasedH === null ? null : at(purchasedH),
 });

@@ -25,21 +25,35 @@ const NEVER = Number.NEGATIVE_INFINITY;
 
 /** What one product's engagements add up to: latest cart and view times, latest purchase. */
 interface Merged {
-  e: Engagement;
+  product: CatalogProduct;
+  key: string;
   cartAt: number;
   viewAt: number;
   boughtAt: number;
 }
 
+/**
+ * A visitor's history in ranking order, ready for any number of decisions: it depends on the
+ * history alone (not on caps, n or time), so the history cache keeps it instead of the rows.
+ */
+export interface Prepared {
+  /** In the cart and not bought since, latest first. */
+  cart: { product: CatalogProduct; key: string }[];
+  /** Viewed (or carted then bought and viewed again), latest interest first. */
+  viewed: { product: CatalogProduct; key: string }[];
+  /** Bought at or after the latest interest: never shown, not even as popular. */
+  bought: Set<string>;
+}
+
 function merge(history: RankInput['history']): Map<string, Merged> {
   const out = new Map<string, Merged>();
   const add = (e: Engagement, inCart: boolean) => {
-    const k = productKey(e.site, e.id);
+    const key = productKey(e.product.site, e.product.id);
     const at = e.at ?? NEVER;
-    let m = out.get(k);
+    let m = out.get(key);
     if (!m) {
-      m = { e, cartAt: NEVER, viewAt: NEVER, boughtAt: NEVER };
-      out.set(k, m);
+      m = { product: e.product, key, cartAt: NEVER, viewAt: NEVER, boughtAt: NEVER };
+      out.set(key, m);
     }
     if (inCart) m.cartAt = Math.max(m.cartAt, at);
     else m.viewAt = Math.max(m.viewAt, at);
@@ -50,32 +64,15 @@ function merge(history: RankInput['history']): Map<string, Merged> {
   return out;
 }
 
-function toProduct(e: Engagement): CatalogProduct {
-  return {
-    site: e.site,
-    id: e.id,
-    name: e.name ?? e.id,
-    price: e.price === null ? null : Number(e.price),
-    currency: e.currency,
-    url: e.url ?? '',
-    image: e.image,
-  };
-}
-
 /**
- * The SPEC's ranking: cart products (not purchased since) first, then viewed ones, most recent
- * first; never one purchased at or after the visitor's latest interest in it (not even as
- * popular fill), never one shown `cap` times in the window; popular products fill what remains;
- * no product twice.
+ * The SPEC's order: cart products (not purchased since) first, then viewed ones, most recent
+ * first; a product purchased at or after the visitor's latest interest in it is set aside.
  */
-export function rank(input: RankInput): Ranked[] {
-  const out: Ranked[] = [];
-  const taken = new Set<string>();
-  const merged = merge(input.history);
+export function prepare(history: RankInput['history']): Prepared {
   const bought = new Set<string>();
   const cart: Merged[] = [];
   const viewed: Merged[] = [];
-  for (const [k, m] of merged) {
+  for (const [k, m] of merge(history)) {
     if (m.boughtAt !== NEVER && m.boughtAt >= Math.max(m.cartAt, m.viewAt)) bought.add(k);
     // In the cart unless bought since it was put there (a cart row the purchase has not cleared yet).
     else if (m.cartAt !== NEVER && m.cartAt > m.boughtAt) cart.push(m);
@@ -83,18 +80,47 @@ export function rank(input: RankInput): Ranked[] {
   }
   cart.sort((a, b) => b.cartAt - a.cartAt);
   viewed.sort((a, b) => Math.max(b.viewAt, b.cartAt) - Math.max(a.viewAt, a.cartAt));
-  const take = (p: CatalogProduct, reason: Reason) => {
-    const k = productKey(p.site, p.id);
-    if (taken.has(k) || bought.has(k) || (input.shown.get(k) ?? 0) >= input.cap || !input.allowed(p.site, p.url))
+  const strip = (m: Merged) => ({ product: m.product, key: m.key });
+  return { cart: cart.map(strip), viewed: viewed.map(strip), bought };
+}
+
+export type PickInput = Omit<RankInput, 'history'>;
+
+/**
+ * Takes the first n of a prepared history: never a product bought since, never one shown `cap`
+ * times in the window, never one whose URL is not allowed; popular products fill what remains;
+ * no product twice.
+ */
+export function pick(prepared: Prepared, input: PickInput): Ranked[] {
+  const out: Ranked[] = [];
+  const taken = new Set<string>();
+  const take = (p: CatalogProduct, key: string, reason: Reason) => {
+    if (
+      taken.has(key) ||
+      prepared.bought.has(key) ||
+      (input.shown.get(key) ?? 0) >= input.cap ||
+      !input.allowed(p.site, p.url)
+    )
       return;
-    taken.add(k);
+    taken.add(key);
     out.push({ ...p, reason });
   };
-  for (const m of cart) if (out.length < input.n) take(toProduct(m.e), 'in_cart');
-  for (const m of viewed) if (out.length < input.n) take(toProduct(m.e), 'viewed');
+  for (const c of prepared.cart) {
+    if (out.length >= input.n) break;
+    take(c.product, c.key, 'in_cart');
+  }
+  for (const v of prepared.viewed) {
+    if (out.length >= input.n) break;
+    take(v.product, v.key, 'viewed');
+  }
   for (const p of input.popular) {
     if (out.length >= input.n) break;
-    take(p, 'popular');
+    take(p, productKey(p.site, p.id), 'popular');
   }
   return out;
+}
+
+/** prepare then pick: the SPEC's ranking of one history. */
+export function rank(input: RankInput): Ranked[] {
+  return pick(prepare(input.history), input);
 }
