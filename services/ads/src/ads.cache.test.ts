@@ -33,14 +33,14 @@ afterAll(async () => {
   await env.close();
 });
 
-const first = async (cookie: string) => {
-  const res = await fetch(`http://127.0.0.1:${server.port}/v1/ad?partner=news&slot=s&n=2`, { headers: { cookie } });
+const first = async (cookie: string, on = server) => {
+  const res = await fetch(`http://127.0.0.1:${on.port}/v1/ad?partner=news&slot=s&n=2`, { headers: { cookie } });
   expect(res.status).toBe(200);
   const p = ((await res.json()) as AdJson).products[0];
   return p && `${p.id}:${p.reason}`;
 };
-async function lookups(): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+async function lookups(on = server): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${on.port}/metrics`)).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^ads_history_lookups_total\{[^}]*result="(\w+)"[^}]*\} (\d+)/gm))
     out[m[1]!] = Number(m[2]);
@@ -113,5 +113,24 @@ describe('history cache', () => {
       env.db,
     );
     expect(await first(v.cookie)).not.toBe('P2:viewed');
+  });
+
+  it('a starting instance loads the visitors seen within the last hour before it is ready', async () => {
+    const recent = [await seedVisitor(env.db), await seedVisitor(env.db)];
+    for (const v of recent) await view(env.db, v.id, 'shop', 'P1', HOUR);
+    const old = await seedVisitor(env.db);
+    await view(env.db, old.id, 'shop', 'P2', HOUR);
+    await sql`update identities set last_seen_at = now() - interval '2 hours' where visitor_id = ${old.id}`.execute(
+      env.db,
+    );
+    const warm = await startAds(testConfig(env, { redis: false }), { deadlineMs: RELAXED_DEADLINE_MS });
+    try {
+      for (const v of recent) expect(await first(v.cookie, warm)).toBe('P1:viewed');
+      expect(await lookups(warm)).toMatchObject({ hit: 2 });
+      expect(await first(old.cookie, warm)).toBe('P2:viewed');
+      expect(await lookups(warm)).toMatchObject({ hit: 2, miss: 1 });
+    } finally {
+      await warm.close();
+    }
   });
 });

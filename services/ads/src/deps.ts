@@ -9,6 +9,7 @@ import { ChangeListener } from './decide/changes';
 import { Directory } from './decide/directory';
 import { HistoryCache } from './decide/history-cache';
 import { PopularCache } from './decide/popular';
+import { DEFAULT_PREWARM, type PrewarmOptions } from './decide/prewarm';
 import { type AdsMetrics, createMetrics } from './metrics';
 
 export interface Deps {
@@ -32,6 +33,8 @@ export interface Deps {
    * every history from Postgres. Started (listening) by `startListening`.
    */
   history: HistoryCache | null;
+  /** Which visitors the history cache loads at start (see prewarm). */
+  prewarm: PrewarmOptions;
   /** A decision not finished by then is answered with popular products from memory. */
   deadlineMs: number;
   /** Impressions per product per visitor per 24 h. */
@@ -107,6 +110,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     directory: overrides.directory ?? new Directory(db, now),
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
+    prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
     deadlineMs: overrides.deadlineMs ?? 50,
     frequencyCap: overrides.frequencyCap ?? 3,
     refreshMs: overrides.refreshMs ?? 3000,

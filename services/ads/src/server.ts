@@ -2,6 +2,7 @@ import type { Config } from '@rt/config';
 import { listen } from '@rt/runtime';
 import { sql } from 'kysely';
 import { createApp } from './app';
+import { prewarm } from './decide/prewarm';
 import { createDeps, type Deps, type DepsOverrides } from './deps';
 
 export interface AdsServer {
@@ -22,7 +23,12 @@ export async function warmCaches(deps: Deps): Promise<() => void> {
   ]);
   // A database that is down at start must not keep the service from answering (popular: empty).
   await Promise.race([
-    Promise.all([refresh(), warmConnections, deps.startListening()]),
+    Promise.all([
+      refresh(),
+      warmConnections,
+      // Prewarm after the LISTEN holds: a change during the load then drops what it loaded.
+      deps.startListening().then(() => prewarm(deps, deps.prewarm)),
+    ]),
     new Promise((r) => setTimeout(r, 5000).unref()),
   ]).catch((err) => deps.logger.warn({ err }, 'initial cache load failed'));
   let running = false;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
 import { type History, type Identity, loadHistory, loadShown } from './history';
-import { type Prepared, pick, prepare, type Ranked } from './rank';
+import { profileOf, type VisitorProfile } from './profile';
+import { type Prepared, pick, type Ranked } from './rank';
 
 export interface Decision {
   adId: string;
@@ -43,21 +44,6 @@ function popularOnly(deps: Deps, n: number): Decision {
 
 function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const l of lists) yield* l;
-}
-
-/** What a decision needs of a visitor's history; the history cache holds exactly this. */
-export interface VisitorProfile {
-  visitorId: string | null;
-  prepared: Prepared;
-  /** The merchants the visitor engaged with: their popular products fill first. */
-  sites: Set<string>;
-}
-
-function profileOf(history: History): VisitorProfile {
-  const sites = new Set<string>();
-  for (const e of history.cart) sites.add(e.product.site);
-  for (const e of history.viewed) sites.add(e.product.site);
-  return { visitorId: history.visitorId, prepared: prepare(history), sites };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VisitorProfile } from './decide';
 import { HistoryCache } from './history-cache';
+import type { VisitorProfile } from './profile';
 
 const who = (rtVid: string, emailSha256: string | null = null) => ({ rtVid, emailSha256 });
 const product = (id: string) => ({ site: 's', id, name: id, price: null, currency: null, url: '', image: null });

@@ -1,5 +1,5 @@
-import type { VisitorProfile } from './decide';
 import type { Identity } from './history';
+import type { VisitorProfile } from './profile';
 
 interface Entry {
   profile: VisitorProfile;
