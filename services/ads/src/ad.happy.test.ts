@@ -1,43 +1,27 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from './deps';
+import { describe, expect, it } from 'vitest';
 import {
   type AdJson,
   addToCart,
+  appTestBed,
   NEWS,
   pathOf,
   seedMerchant,
   seedPartner,
   seedProduct,
   seedVisitor,
-  testApp,
-  testDeps,
   view,
 } from './testing/fixtures';
 
-let env: TestEnv;
-let deps: Deps;
-let app: ReturnType<typeof testApp>;
-
-beforeAll(async () => {
-  env = await createTestEnv();
-  await seedMerchant(env.db, 'shop');
-  await seedMerchant(env.db, 'toys', ['http://toys.test']);
-  await seedPartner(env.db, 'news');
-  await seedPartner(env.db, 'closed', []);
-  for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `S${i}`, { views: 10 * i, price: 299.99 });
+const bed = appTestBed(async (db) => {
+  await seedMerchant(db, 'toys', ['http://toys.test']);
+  await seedPartner(db, 'closed', []);
+  for (let i = 1; i <= 6; i++) await seedProduct(db, 'shop', `S${i}`, { views: 10 * i, price: 299.99 });
   for (let i = 1; i <= 6; i++) {
-    await seedProduct(env.db, 'toys', `T${i}`, { views: 1000 * i, url: `http://toys.test/p/T${i}` });
+    await seedProduct(db, 'toys', `T${i}`, { views: 1000 * i, url: `http://toys.test/p/T${i}` });
   }
-  deps = await testDeps(env);
-  app = testApp(deps);
-});
-afterAll(async () => {
-  await deps.close();
-  await env.close();
 });
 
-const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => bed.app.request(path, { headers });
 async function json(path: string, headers: Record<string, string> = {}): Promise<AdJson> {
   const res = await get(path, headers);
   expect(res.status).toBe(200);
@@ -46,8 +30,8 @@ async function json(path: string, headers: Record<string, string> = {}): Promise
 
 describe('GET /v1/ad format=json', () => {
   it('answers exactly the documented shape', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'S1');
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'S1');
     const a = await json('/v1/ad?partner=news&slot=sidebar&n=2&format=json', { cookie: v.cookie });
     expect(Object.keys(a).sort()).toEqual(['ad_id', 'impression_url', 'products', 'visitor']);
     expect(a.visitor).toBe('known');
@@ -66,8 +50,8 @@ describe('GET /v1/ad format=json', () => {
   });
 
   it('fills with popular products of the merchants the visitor engaged with first, else of all merchants', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'S1');
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'S1');
     const known = await json('/v1/ad?partner=news&n=7', { cookie: v.cookie });
     expect(known.products.map((p) => p.id)).toEqual(['S1', 'S6', 'S5', 'S4', 'S3', 'S2', 'T6']);
     const anon = await json('/v1/ad?partner=news&n=4');
@@ -81,7 +65,7 @@ describe('GET /v1/ad format=json', () => {
     const a = await json('/v1/ad?partner=news&slot=top');
     expect(a.products).toHaveLength(4);
     await get(pathOf(a.impression_url));
-    const row = await env.db.selectFrom('impressions').selectAll().where('ad_id', '=', a.ad_id).executeTakeFirst();
+    const row = await bed.env.db.selectFrom('impressions').selectAll().where('ad_id', '=', a.ad_id).executeTakeFirst();
     expect(row).toMatchObject({ partner_id: 'news', slot: 'top', visitor_id: null });
   });
 });
@@ -90,15 +74,15 @@ describe('opt-out and Global Privacy Control', () => {
   it.each<Record<string, string>>([{ cookie: 'rt_optout=1' }, { 'sec-gpc': '1' }])(
     'popular only and anonymous with %o',
     async (h) => {
-      const v = await seedVisitor(env.db);
-      await addToCart(env.db, v.id, 'shop', 'S1');
+      const v = await seedVisitor(bed.env.db);
+      await addToCart(bed.env.db, v.id, 'shop', 'S1');
       const headers = { ...h, cookie: `${h.cookie ?? ''}; ${v.cookie}` };
       const a = await json('/v1/ad?partner=news&n=3', headers);
       expect(a.visitor).toBe('anonymous');
       expect(a.products.map((p) => p.reason)).toEqual(['popular', 'popular', 'popular']);
       expect(a.products.map((p) => p.id)).not.toContain('S1');
       await get(pathOf(a.impression_url));
-      const row = await env.db
+      const row = await bed.env.db
         .selectFrom('impressions')
         .select('visitor_id')
         .where('ad_id', '=', a.ad_id)
@@ -108,7 +92,7 @@ describe('opt-out and Global Privacy Control', () => {
   );
 
   it('never sets a cookie', async () => {
-    const v = await seedVisitor(env.db);
+    const v = await seedVisitor(bed.env.db);
     const res = await get('/v1/ad?partner=news&format=html', { cookie: v.cookie, referer: `${NEWS}/article` });
     expect(res.headers.get('set-cookie')).toBeNull();
   });
@@ -132,7 +116,7 @@ describe('partners', () => {
   });
 
   it('lets a partner on an IPv6 literal origin frame the creative (by scheme and port: CSP cannot name it)', async () => {
-    await seedPartner(env.db, 'v6', ['http://[::1]:3001']);
+    await seedPartner(bed.env.db, 'v6', ['http://[::1]:3001']);
     const res = await get('/v1/ad?partner=v6&format=html', { referer: 'http://[::1]:3001/article' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain('frame-ancestors http://*:3001;');

@@ -1,41 +1,16 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from './deps';
-import {
-  type AdJson,
-  addToCart,
-  pathOf,
-  seedMerchant,
-  seedPartner,
-  seedProduct,
-  seedVisitor,
-  testApp,
-  testDeps,
-} from './testing/fixtures';
+import { describe, expect, it } from 'vitest';
+import { type AdJson, addToCart, appTestBed, pathOf, seedProduct, seedVisitor } from './testing/fixtures';
 import { openVisitor, sealVisitor } from './visitor-token';
 
-let env: TestEnv;
-let deps: Deps;
-let app: ReturnType<typeof testApp>;
-
-beforeAll(async () => {
-  env = await createTestEnv();
-  await seedMerchant(env.db, 'shop');
-  await seedPartner(env.db, 'news');
-  for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 100 - i });
-  deps = await testDeps(env);
-  app = testApp(deps);
-});
-afterAll(async () => {
-  await deps.close();
-  await env.close();
+const bed = appTestBed(async (db) => {
+  for (let i = 1; i <= 6; i++) await seedProduct(db, 'shop', `P${i}`, { views: 100 - i });
 });
 
 const visitorOf = (url: string) => new URL(url).searchParams.get('visitor') ?? '';
 const hexOf = (uuid: string) => uuid.replaceAll('-', '').toLowerCase();
 
 async function adJson(cookie: string): Promise<{ json: AdJson; text: string }> {
-  const res = await app.request('/v1/ad?partner=news&slot=side&n=3', { headers: { cookie } });
+  const res = await bed.app.request('/v1/ad?partner=news&slot=side&n=3', { headers: { cookie } });
   expect(res.status).toBe(200);
   const text = await res.text();
   return { json: JSON.parse(text) as AdJson, text };
@@ -43,8 +18,8 @@ async function adJson(cookie: string): Promise<{ json: AdJson; text: string }> {
 
 describe('the visitor reference in signed URLs', () => {
   it('never shows the visitor id, and two ads for the same visitor share no token', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'P4');
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'P4');
     const a = await adJson(v.cookie);
     const b = await adJson(v.cookie);
     expect(a.json.visitor).toBe('known');
@@ -68,9 +43,9 @@ describe('the visitor reference in signed URLs', () => {
   });
 
   it('keeps the visitor id out of the HTML creative', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'P5');
-    const res = await app.request('/v1/ad?partner=news&slot=side&format=html&size=300x250', {
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'P5');
+    const res = await bed.app.request('/v1/ad?partner=news&slot=side&format=html&size=300x250', {
       headers: { cookie: v.cookie },
     });
     const html = (await res.text()).toLowerCase();
@@ -80,28 +55,32 @@ describe('the visitor reference in signed URLs', () => {
   });
 
   it('still records the right visitor on impressions and clicks', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'P6');
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'P6');
     const { json } = await adJson(v.cookie);
-    expect((await app.request(pathOf(json.impression_url))).status).toBe(200);
-    expect((await app.request(pathOf(json.products[0]!.click_url))).status).toBe(302);
-    const imps = await env.db.selectFrom('impressions').select('visitor_id').where('ad_id', '=', json.ad_id).execute();
+    expect((await bed.app.request(pathOf(json.impression_url))).status).toBe(200);
+    expect((await bed.app.request(pathOf(json.products[0]!.click_url))).status).toBe(302);
+    const imps = await bed.env.db
+      .selectFrom('impressions')
+      .select('visitor_id')
+      .where('ad_id', '=', json.ad_id)
+      .execute();
     expect(imps.length).toBe(3);
     expect(imps.every((r) => r.visitor_id === v.id)).toBe(true);
-    const clicks = await env.db.selectFrom('clicks').select('visitor_id').where('ad_id', '=', json.ad_id).execute();
+    const clicks = await bed.env.db.selectFrom('clicks').select('visitor_id').where('ad_id', '=', json.ad_id).execute();
     expect(clicks.map((r) => r.visitor_id)).toEqual([v.id]);
   });
 
   it('answers 400 and records nothing when the visitor token is tampered with', async () => {
-    const v = await seedVisitor(env.db);
+    const v = await seedVisitor(bed.env.db);
     const { json } = await adJson(v.cookie);
     for (const url of [json.impression_url, json.products[0]!.click_url]) {
       const u = new URL(url);
       const t = u.searchParams.get('visitor')!;
       u.searchParams.set('visitor', `${t.slice(0, 20)}${t[20] === 'A' ? 'B' : 'A'}${t.slice(21)}`);
-      expect((await app.request(pathOf(u.href))).status).toBe(400);
+      expect((await bed.app.request(pathOf(u.href))).status).toBe(400);
     }
-    const imps = await env.db.selectFrom('impressions').select('ad_id').where('ad_id', '=', json.ad_id).execute();
+    const imps = await bed.env.db.selectFrom('impressions').select('ad_id').where('ad_id', '=', json.ad_id).execute();
     expect(imps).toEqual([]);
   });
 

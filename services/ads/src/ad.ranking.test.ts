@@ -1,43 +1,25 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from './deps';
+import { describe, expect, it } from 'vitest';
 import {
   type AdJson,
   addToCart,
+  appTestBed,
   DAY,
   HOUR,
   interest,
   MIN,
   purchase,
-  seedMerchant,
-  seedPartner,
   seedProduct,
   seedVisitor,
-  testApp,
-  testDeps,
   view,
 } from './testing/fixtures';
 
-let env: TestEnv;
-let deps: Deps;
-let app: ReturnType<typeof testApp>;
-
-beforeAll(async () => {
-  env = await createTestEnv();
-  await seedMerchant(env.db, 'shop');
-  await seedPartner(env.db, 'news');
-  for (let i = 1; i <= 20; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 100 - i });
-  await seedProduct(env.db, 'shop', 'HOT', { views: 1000, carts: 100 });
-  deps = await testDeps(env);
-  app = testApp(deps);
-});
-afterAll(async () => {
-  await deps.close();
-  await env.close();
+const bed = appTestBed(async (db) => {
+  for (let i = 1; i <= 20; i++) await seedProduct(db, 'shop', `P${i}`, { views: 100 - i });
+  await seedProduct(db, 'shop', 'HOT', { views: 1000, carts: 100 });
 });
 
 async function ad(cookie: string, n = 4, extra = ''): Promise<AdJson> {
-  const res = await app.request(`/v1/ad?partner=news&slot=s&n=${n}&format=json${extra}`, { headers: { cookie } });
+  const res = await bed.app.request(`/v1/ad?partner=news&slot=s&n=${n}&format=json${extra}`, { headers: { cookie } });
   expect(res.status).toBe(200);
   return (await res.json()) as AdJson;
 }
@@ -45,29 +27,29 @@ const picks = (a: AdJson) => a.products.map((p) => `${p.id}:${p.reason}`);
 
 describe('ranking (SPEC section 9)', () => {
   it('puts cart products first, then viewed ones, most recent first, then popular', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P1', 3 * HOUR);
-    await view(env.db, v.id, 'shop', 'P2', 1 * HOUR);
-    await addToCart(env.db, v.id, 'shop', 'P3', 5 * HOUR);
-    await addToCart(env.db, v.id, 'shop', 'P4', 2 * HOUR);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P1', 3 * HOUR);
+    await view(bed.env.db, v.id, 'shop', 'P2', 1 * HOUR);
+    await addToCart(bed.env.db, v.id, 'shop', 'P3', 5 * HOUR);
+    await addToCart(bed.env.db, v.id, 'shop', 'P4', 2 * HOUR);
     const a = await ad(v.cookie, 6);
     expect(a.visitor).toBe('known');
     expect(picks(a)).toEqual(['P4:in_cart', 'P3:in_cart', 'P2:viewed', 'P1:viewed', 'HOT:popular', 'P5:popular']);
   });
 
   it('looks back 30 days only', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P1', 31 * DAY);
-    await view(env.db, v.id, 'shop', 'P2', 29 * DAY);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P1', 31 * DAY);
+    await view(bed.env.db, v.id, 'shop', 'P2', 29 * DAY);
     expect(picks(await ad(v.cookie, 2))).toEqual(['P2:viewed', 'HOT:popular']);
   });
 
   it('never shows a product purchased since it was last viewed, and shows it again once viewed after', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'P1', 2 * HOUR);
-    await purchase(env.db, v.id, 'shop', 'P1', HOUR);
-    await interest(env.db, v.id, 'shop', 'P2', { viewedAgo: 3 * HOUR, purchasedAgo: 2 * HOUR });
-    await interest(env.db, v.id, 'shop', 'P3', { viewedAgo: HOUR, purchasedAgo: 2 * HOUR });
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'P1', 2 * HOUR);
+    await purchase(bed.env.db, v.id, 'shop', 'P1', HOUR);
+    await interest(bed.env.db, v.id, 'shop', 'P2', { viewedAgo: 3 * HOUR, purchasedAgo: 2 * HOUR });
+    await interest(bed.env.db, v.id, 'shop', 'P3', { viewedAgo: HOUR, purchasedAgo: 2 * HOUR });
     const ids = (await ad(v.cookie, 12)).products.map((p) => p.id);
     expect(ids).not.toContain('P1');
     expect(ids).not.toContain('P2');
@@ -75,17 +57,17 @@ describe('ranking (SPEC section 9)', () => {
   });
 
   it('never shows a bought product as popular fill, even one carted without a recorded view', async () => {
-    const v = await seedVisitor(env.db);
-    await interest(env.db, v.id, 'shop', 'HOT', { cartedAgo: 2 * HOUR, purchasedAgo: HOUR });
+    const v = await seedVisitor(bed.env.db);
+    await interest(bed.env.db, v.id, 'shop', 'HOT', { cartedAgo: 2 * HOUR, purchasedAgo: HOUR });
     const ids = (await ad(v.cookie, 12)).products.map((p) => p.id);
     expect(ids).toHaveLength(12);
     expect(ids).not.toContain('HOT');
   });
 
   it('never repeats a product, even when in the cart, viewed and popular', async () => {
-    const v = await seedVisitor(env.db);
-    await addToCart(env.db, v.id, 'shop', 'HOT', MIN);
-    await view(env.db, v.id, 'shop', 'HOT', 2 * MIN);
+    const v = await seedVisitor(bed.env.db);
+    await addToCart(bed.env.db, v.id, 'shop', 'HOT', MIN);
+    await view(bed.env.db, v.id, 'shop', 'HOT', 2 * MIN);
     const a = await ad(v.cookie, 12);
     const ids = a.products.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -95,15 +77,15 @@ describe('ranking (SPEC section 9)', () => {
 
   it('follows merged visitors to their canonical one and resolves the email hash without a cookie', async () => {
     const email = 'a'.repeat(64);
-    const root = await seedVisitor(env.db, { email });
-    const old = await seedVisitor(env.db, { mergedInto: root.id });
-    await view(env.db, root.id, 'shop', 'P7', HOUR);
-    await view(env.db, old.id, 'shop', 'P8', 2 * HOUR);
+    const root = await seedVisitor(bed.env.db, { email });
+    const old = await seedVisitor(bed.env.db, { mergedInto: root.id });
+    await view(bed.env.db, root.id, 'shop', 'P7', HOUR);
+    await view(bed.env.db, old.id, 'shop', 'P8', 2 * HOUR);
     expect(picks(await ad(old.cookie, 2))).toEqual(['P7:viewed', 'P8:viewed']);
     expect(picks(await ad('', 2, `&email_sha256=${email.toUpperCase()}`))).toEqual(['P7:viewed', 'P8:viewed']);
     // The cookie wins over the email hash.
-    const other = await seedVisitor(env.db);
-    await view(env.db, other.id, 'shop', 'P9', HOUR);
+    const other = await seedVisitor(bed.env.db);
+    await view(bed.env.db, other.id, 'shop', 'P9', HOUR);
     expect(picks(await ad(other.cookie, 1, `&email_sha256=${email}`))).toEqual(['P9:viewed']);
   });
 

@@ -1,46 +1,33 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from './deps';
+import { describe, expect, it } from 'vitest';
 import { signQuery } from './signing';
 import {
   type AdJson,
+  appTestBed,
   NEWS,
   pathOf,
   SHOP,
   seedMerchant,
-  seedPartner,
   seedProduct,
   seedVisitor,
-  testApp,
-  testDeps,
   view,
 } from './testing/fixtures';
 import { encodeItems } from './urls';
 
-let env: TestEnv;
-let deps: Deps;
-let app: ReturnType<typeof testApp>;
 let clock = Date.now();
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
 
-beforeAll(async () => {
-  env = await createTestEnv();
-  await seedMerchant(env.db, 'shop');
-  await seedMerchant(env.db, 'other', ['http://other.test']);
-  await seedPartner(env.db, 'news');
-  await seedProduct(env.db, 'shop', 'XSS', { name: EVIL, image: 'javascript:alert(3)', views: 50 });
-  await seedProduct(env.db, 'shop', 'OK', { views: 40 });
-  await seedProduct(env.db, 'shop', 'AWAY', { url: 'https://evil.test/phish', views: 30 });
-  await seedProduct(env.db, 'shop', 'JS', { url: 'javascript:alert(1)', views: 20 });
-  deps = await testDeps(env, { now: () => clock });
-  app = testApp(deps);
-});
-afterAll(async () => {
-  await deps.close();
-  await env.close();
-});
+const bed = appTestBed(
+  async (db) => {
+    await seedMerchant(db, 'other', ['http://other.test']);
+    await seedProduct(db, 'shop', 'XSS', { name: EVIL, image: 'javascript:alert(3)', views: 50 });
+    await seedProduct(db, 'shop', 'OK', { views: 40 });
+    await seedProduct(db, 'shop', 'AWAY', { url: 'https://evil.test/phish', views: 30 });
+    await seedProduct(db, 'shop', 'JS', { url: 'javascript:alert(1)', views: 20 });
+  },
+  { now: () => clock },
+);
 
-const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => bed.app.request(path, { headers });
 async function ad(query = 'partner=news&slot=s&n=4'): Promise<AdJson> {
   const res = await get(`/v1/ad?${query}`);
   expect(res.status).toBe(200);
@@ -63,8 +50,8 @@ describe('signed URLs', () => {
     }
     const imp = pathOf(a.impression_url).replace(/items=[^&]+/, `items=${encodeItems([['shop', 'AWAY', 'in_cart']])}`);
     expect((await get(imp)).status).toBe(400);
-    expect(await env.db.selectFrom('clicks').selectAll().execute()).toHaveLength(0);
-    expect(await env.db.selectFrom('impressions').selectAll().execute()).toHaveLength(0);
+    expect(await bed.env.db.selectFrom('clicks').selectAll().execute()).toHaveLength(0);
+    expect(await bed.env.db.selectFrom('impressions').selectAll().execute()).toHaveLength(0);
   });
 
   it('refuses expired URLs: impressions after 1 hour, clicks after 7 days', async () => {
@@ -80,7 +67,7 @@ describe('signed URLs', () => {
   it('a replayed impression records nothing more', async () => {
     const a = await ad();
     for (let i = 0; i < 3; i++) expect((await get(pathOf(a.impression_url))).status).toBe(200);
-    const rows = await env.db.selectFrom('impressions').selectAll().where('ad_id', '=', a.ad_id).execute();
+    const rows = await bed.env.db.selectFrom('impressions').selectAll().where('ad_id', '=', a.ad_id).execute();
     expect(rows).toHaveLength(a.products.length);
   });
 });
@@ -94,13 +81,13 @@ describe('no open redirect', () => {
   it('redirects only to the merchant origins, even for a validly signed click elsewhere', async () => {
     const exp = String(Math.floor(clock / 1000) + 60);
     const click = (site: string, product: string) =>
-      `/v1/click?${signQuery(deps.secret, 'click', { ad: 'ad_x', partner: 'news', slot: 's', visitor: '', site, product, pos: '0', reason: 'popular', exp })}`;
+      `/v1/click?${signQuery(bed.deps.secret, 'click', { ad: 'ad_x', partner: 'news', slot: 's', visitor: '', site, product, pos: '0', reason: 'popular', exp })}`;
     const away = await get(click('shop', 'AWAY'));
     expect(away.status).toBe(302);
     expect(away.headers.get('location')).toBe(`${SHOP}/`);
     expect((await get(click('shop', 'JS'))).headers.get('location')).toBe(`${SHOP}/`);
     expect((await get(click('shop', 'OK'))).headers.get('location')).toBe(`${SHOP}/p/OK`);
-    await env.db.insertInto('sites').values({ id: 'bare', name: 'bare', allowed_origins: [] }).execute();
+    await bed.env.db.insertInto('sites').values({ id: 'bare', name: 'bare', allowed_origins: [] }).execute();
     const bare = await get(click('bare', 'OK'));
     expect(bare.status).toBe(400);
     expect(bare.headers.get('location')).toBeNull();
@@ -150,10 +137,10 @@ describe('bad input', () => {
 
   it('clamps huge n to 12 (json) and to what the size holds (html)', async () => {
     expect((await ad('partner=news&n=99999999999999999999')).products.length).toBeLessThanOrEqual(12);
-    const v = await seedVisitor(env.db);
+    const v = await seedVisitor(bed.env.db);
     for (let i = 0; i < 15; i++) {
-      await seedProduct(env.db, 'shop', `N${i}`);
-      await view(env.db, v.id, 'shop', `N${i}`, (i + 1) * 1000);
+      await seedProduct(bed.env.db, 'shop', `N${i}`);
+      await view(bed.env.db, v.id, 'shop', `N${i}`, (i + 1) * 1000);
     }
     const res = await get('/v1/ad?partner=news&n=1000', { cookie: v.cookie });
     expect(((await res.json()) as AdJson).products).toHaveLength(12);

@@ -1,10 +1,9 @@
 import { attributeOrders } from '@rt/attribution';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv } from '@rt/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { createDeps } from './deps';
-import { type AdsServer, startAds } from './server';
 import {
   type AdJson,
   addToCart,
@@ -17,6 +16,7 @@ import {
   seedPartner,
   seedProduct,
   seedVisitor,
+  serverTestBed,
   testConfig,
   view,
 } from './testing/fixtures';
@@ -26,54 +26,46 @@ describe.each([
   ['redis', true],
   ['postgres only', false],
 ] as const)('with %s', (_name, redis) => {
-  let env: TestEnv;
-  let server: AdsServer;
-  beforeAll(async () => {
-    env = await createTestEnv();
-    await seedMerchant(env.db, 'shop');
-    await seedPartner(env.db, 'news');
-    for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
-    server = await startAds(testConfig(env, { redis }), {
-      redisPrefix: env.namespace,
-      deadlineMs: RELAXED_DEADLINE_MS,
-    });
-    expect(server.deps.redis === null).toBe(!redis);
-  });
-  afterAll(async () => {
-    await server.close();
-    await env.close();
+  const bed = serverTestBed(
+    async (db) => {
+      for (let i = 1; i <= 6; i++) await seedProduct(db, 'shop', `P${i}`, { views: 10 - i });
+    },
+    { redis },
+  );
+  it('runs on the hot state asked for', () => {
+    expect(bed.server.deps.redis === null).toBe(!redis);
   });
 
   const ad = async (cookie: string, n = 2) => {
-    const res = await fetch(`http://127.0.0.1:${server.port}/v1/ad?partner=news&slot=s&n=${n}`, {
+    const res = await fetch(`http://127.0.0.1:${bed.server.port}/v1/ad?partner=news&slot=s&n=${n}`, {
       headers: { cookie },
     });
     expect(res.status).toBe(200);
     return (await res.json()) as AdJson;
   };
-  const local = (url: string) => url.replace('http://ads.test', `http://127.0.0.1:${server.port}`);
+  const local = (url: string) => url.replace('http://ads.test', `http://127.0.0.1:${bed.server.port}`);
   const first = async (cookie: string) => {
     const p = (await ad(cookie)).products[0];
     return p && `${p.id}:${p.reason}`;
   };
 
   it('an add_to_cart or purchase changes the next ad within one second', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P4', HOUR);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P4', HOUR);
     expect(await first(v.cookie)).toBe('P4:viewed');
-    await addToCart(env.db, v.id, 'shop', 'P5');
+    await addToCart(bed.env.db, v.id, 'shop', 'P5');
     let t = performance.now();
     await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 20 }).toBe('P5:in_cart');
     expect(performance.now() - t).toBeLessThan(1000);
-    await purchase(env.db, v.id, 'shop', 'P5');
+    await purchase(bed.env.db, v.id, 'shop', 'P5');
     t = performance.now();
     await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 20 }).toBe('P4:viewed');
     expect(performance.now() - t).toBeLessThan(1000);
   });
 
   it('caps, records and redirects, and the purchase after the click is attributed', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P6', HOUR);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P6', HOUR);
     let last: AdJson | undefined;
     for (let i = 0; i < 3; i++) {
       last = await ad(v.cookie, 1);
@@ -81,7 +73,7 @@ describe.each([
       expect((await fetch(local(last.impression_url))).status).toBe(200);
     }
     if (redis) {
-      const keys = await env.redis.keys(`${env.namespace}:ads:shown:${v.id}`);
+      const keys = await bed.env.redis.keys(`${bed.env.namespace}:ads:shown:${v.id}`);
       expect(keys).toHaveLength(1);
     }
     expect((await ad(v.cookie, 1)).products[0]?.reason).toBe('popular');
@@ -97,8 +89,8 @@ describe.each([
       value: 20,
       currency: 'EUR',
     };
-    expect(await attributeOrders(env.db, [order])).toBe(1);
-    const conv = await env.db
+    expect(await attributeOrders(bed.env.db, [order])).toBe(1);
+    const conv = await bed.env.db
       .selectFrom('conversions')
       .selectAll()
       .where('transaction_id', '=', order.transaction_id)

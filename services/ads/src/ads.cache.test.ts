@@ -1,16 +1,14 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdsServer, startAds } from './server';
+import { describe, expect, it } from 'vitest';
+import { startAds } from './server';
 import {
   type AdJson,
   announce,
   HOUR,
   RELAXED_DEADLINE_MS,
-  seedMerchant,
-  seedPartner,
   seedProduct,
   seedVisitor,
+  serverTestBed,
   testConfig,
   view,
 } from './testing/fixtures';
@@ -19,27 +17,20 @@ import {
  * The history cache of a running ads service: decisions for a visitor seen before come from
  * memory, the change announcements keep them true, and without announcements nothing is cached.
  */
-let env: TestEnv;
-let server: AdsServer;
-beforeAll(async () => {
-  env = await createTestEnv();
-  await seedMerchant(env.db, 'shop');
-  await seedPartner(env.db, 'news');
-  for (let i = 1; i <= 6; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
-  server = await startAds(testConfig(env, { redis: false }), { deadlineMs: RELAXED_DEADLINE_MS });
-});
-afterAll(async () => {
-  await server.close();
-  await env.close();
-});
+const bed = serverTestBed(
+  async (db) => {
+    for (let i = 1; i <= 6; i++) await seedProduct(db, 'shop', `P${i}`, { views: 10 - i });
+  },
+  { redis: false },
+);
 
-const first = async (cookie: string, on = server) => {
+const first = async (cookie: string, on = bed.server) => {
   const res = await fetch(`http://127.0.0.1:${on.port}/v1/ad?partner=news&slot=s&n=2`, { headers: { cookie } });
   expect(res.status).toBe(200);
   const p = ((await res.json()) as AdJson).products[0];
   return p && `${p.id}:${p.reason}`;
 };
-async function lookups(on = server): Promise<Record<string, number>> {
+async function lookups(on = bed.server): Promise<Record<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${on.port}/metrics`)).text();
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^ads_history_lookups_total\{[^}]*result="(\w+)"[^}]*\} (\d+)/gm))
@@ -49,18 +40,18 @@ async function lookups(on = server): Promise<Record<string, number>> {
 /** Carts a product for the visitor the way a writer that does NOT announce would. */
 const cartSilently = (visitorId: string, product: string) =>
   sql`insert into interest (visitor_id, site_id, product_id, last_viewed_at, view_count, in_cart, carted_at, updated_at)
-    values (${visitorId}, 'shop', ${product}, now(), 1, true, now(), now())`.execute(env.db);
+    values (${visitorId}, 'shop', ${product}, now(), 1, true, now(), now())`.execute(bed.env.db);
 const listenerPid = async () =>
   (
     await sql<{ pid: number }>`select pid from pg_stat_activity
-      where application_name = 'rt-ads-listen' and datname = current_database()`.execute(env.db)
+      where application_name = 'rt-ads-listen' and datname = current_database()`.execute(bed.env.db)
   ).rows[0]?.pid;
 
 describe('history cache', () => {
   it('serves a repeat visitor from memory, and an announced change within one second', async () => {
-    expect(server.deps.history?.live).toBe(true);
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P4', HOUR);
+    expect(bed.server.deps.history?.live).toBe(true);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P4', HOUR);
     const before = await lookups();
     expect(await first(v.cookie)).toBe('P4:viewed');
     expect(await first(v.cookie)).toBe('P4:viewed');
@@ -72,30 +63,30 @@ describe('history cache', () => {
     await cartSilently(v.id, 'P5');
     expect(await first(v.cookie)).toBe('P4:viewed');
     // ...and once announced (the ingester does so at commit), it is, within a second.
-    await announce(env.db, v.id);
+    await announce(bed.env.db, v.id);
     const t = performance.now();
     await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 10 }).toBe('P5:in_cart');
     expect(performance.now() - t).toBeLessThan(1000);
   });
 
   it('when the announcements are lost, drops what it held, reads Postgres, and caches again once back', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P3', HOUR);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P3', HOUR);
     expect(await first(v.cookie)).toBe('P3:viewed');
     expect(await first(v.cookie)).toBe('P3:viewed'); // cached
 
     const pid = await listenerPid();
     expect(pid).toBeDefined();
-    await sql`select pg_terminate_backend(${pid}::int)`.execute(env.db);
-    await expect.poll(() => server.deps.history?.live, { timeout: 2000, interval: 5 }).toBe(false);
+    await sql`select pg_terminate_backend(${pid}::int)`.execute(bed.env.db);
+    await expect.poll(() => bed.server.deps.history?.live, { timeout: 2000, interval: 5 }).toBe(false);
     // Changed and announced while nobody listens: the announcement is lost.
     await cartSilently(v.id, 'P6');
-    await announce(env.db, v.id);
+    await announce(bed.env.db, v.id);
     const off = (await lookups()).off ?? 0;
     expect(await first(v.cookie)).toBe('P6:in_cart');
     expect((await lookups()).off).toBe(off + 1);
 
-    await expect.poll(() => server.deps.history?.live, { timeout: 5000, interval: 20 }).toBe(true);
+    await expect.poll(() => bed.server.deps.history?.live, { timeout: 5000, interval: 20 }).toBe(true);
     expect(await listenerPid()).not.toBe(pid);
     expect(await first(v.cookie)).toBe('P6:in_cart');
     const hits = (await lookups()).hit ?? 0;
@@ -104,26 +95,26 @@ describe('history cache', () => {
   });
 
   it('reads frequency caps fresh on every decision, cached history or not', async () => {
-    const v = await seedVisitor(env.db);
-    await view(env.db, v.id, 'shop', 'P2', HOUR);
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', 'P2', HOUR);
     expect(await first(v.cookie)).toBe('P2:viewed');
     expect(await first(v.cookie)).toBe('P2:viewed');
     await sql`insert into impressions (ad_id, position, partner_id, slot, site_id, product_id, visitor_id, reason, shown_at)
       select 'ad_cap_' || g, 0, 'news', 's', 'shop', 'P2', ${v.id}, 'viewed', now() from generate_series(1, 3) g`.execute(
-      env.db,
+      bed.env.db,
     );
     expect(await first(v.cookie)).not.toBe('P2:viewed');
   });
 
   it('a starting instance loads the visitors seen within the last hour before it is ready', async () => {
-    const recent = [await seedVisitor(env.db), await seedVisitor(env.db)];
-    for (const v of recent) await view(env.db, v.id, 'shop', 'P1', HOUR);
-    const old = await seedVisitor(env.db);
-    await view(env.db, old.id, 'shop', 'P2', HOUR);
+    const recent = [await seedVisitor(bed.env.db), await seedVisitor(bed.env.db)];
+    for (const v of recent) await view(bed.env.db, v.id, 'shop', 'P1', HOUR);
+    const old = await seedVisitor(bed.env.db);
+    await view(bed.env.db, old.id, 'shop', 'P2', HOUR);
     await sql`update identities set last_seen_at = now() - interval '2 hours' where visitor_id = ${old.id}`.execute(
-      env.db,
+      bed.env.db,
     );
-    const warm = await startAds(testConfig(env, { redis: false }), { deadlineMs: RELAXED_DEADLINE_MS });
+    const warm = await startAds(testConfig(bed.env, { redis: false }), { deadlineMs: RELAXED_DEADLINE_MS });
     try {
       for (const v of recent) expect(await first(v.cookie, warm)).toBe('P1:viewed');
       expect(await lookups(warm)).toMatchObject({ hit: 2 });

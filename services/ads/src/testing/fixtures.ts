@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@rt/config';
 import { type Db, notifyVisitorChanges } from '@rt/db';
-import type { TestEnv } from '@rt/testkit';
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
+import { type AdsServer, startAds } from '../server';
 
 export const SHOP = 'http://shop.test';
 export const NEWS = 'http://news.test';
@@ -51,6 +53,70 @@ export async function refresh(deps: Deps): Promise<void> {
 
 export function testApp(deps: Deps) {
   return createApp(deps);
+}
+
+/** A new test database with merchant `shop`, partner `news` and what `seed` adds. */
+async function seededEnv(seed: (db: Db) => Promise<void>): Promise<TestEnv> {
+  const env = await createTestEnv();
+  await seedMerchant(env.db, 'shop');
+  await seedPartner(env.db, 'news');
+  await seed(env.db);
+  return env;
+}
+
+export interface AppTestBed {
+  env: TestEnv;
+  deps: Deps;
+  app: ReturnType<typeof testApp>;
+}
+
+/**
+ * A test file's own database with merchant `shop` and partner `news`, what `seed` adds, and the
+ * app on it in process (caches loaded); created before the file's tests and closed after them.
+ */
+export function appTestBed(
+  seed: (db: Db) => Promise<void> = async () => {},
+  overrides: Parameters<typeof testDeps>[1] = {},
+): AppTestBed {
+  const bed = {} as AppTestBed;
+  beforeAll(async () => {
+    bed.env = await seededEnv(seed);
+    bed.deps = await testDeps(bed.env, overrides);
+    bed.app = testApp(bed.deps);
+  });
+  afterAll(async () => {
+    await bed.deps?.close();
+    await bed.env?.close();
+  });
+  return bed;
+}
+
+export interface ServerTestBed {
+  env: TestEnv;
+  server: AdsServer;
+}
+
+/**
+ * Like appTestBed, but the service runs as it does in production (startAds: over HTTP, caches
+ * warmed, the history cache listening), on Redis or on Postgres alone.
+ */
+export function serverTestBed(
+  seed: (db: Db) => Promise<void> = async () => {},
+  opts: { redis?: boolean } = {},
+): ServerTestBed {
+  const bed = {} as ServerTestBed;
+  beforeAll(async () => {
+    bed.env = await seededEnv(seed);
+    bed.server = await startAds(testConfig(bed.env, { redis: opts.redis ?? true }), {
+      redisPrefix: bed.env.namespace,
+      deadlineMs: RELAXED_DEADLINE_MS,
+    });
+  });
+  afterAll(async () => {
+    await bed.server?.close();
+    await bed.env?.close();
+  });
+  return bed;
 }
 
 export async function seedMerchant(db: Db, id: string, origins = [SHOP]): Promise<void> {
