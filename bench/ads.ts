@@ -24,13 +24,23 @@ async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
   s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-async function serverCounts(port: number): Promise<{ fallbacks: number; buckets: Map<string, number> }> {
+async function serverCounts(
+  port: number,
+): Promise<{ fallbacks: number; buckets: Map<string, number>; lookups: Record<string, number> }> {
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const buckets = new Map<string, number>();
   for (const m of metrics.matchAll(/^ads_decision_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
     buckets.set(m[1]!, (buckets.get(m[1]!) ?? 0) + Number(m[2]));
   }
-  return { fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0), buckets };
+  const lookups: Record<string, number> = {};
+  for (const m of metrics.matchAll(/^ads_history_lookups_total\{[^}]*result="(\w+)"[^}]*\} (\d+)/gm)) {
+    lookups[m[1]!] = Number(m[2]);
+  }
+  return {
+    fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0),
+    buckets,
+    lookups,
+  };
 }
 
 /** The smallest histogram bound (ms) that 99 % of the decisions of the run stayed under. */
@@ -90,6 +100,10 @@ async function measure(
     ...(await serverCounts(port).then((after) => ({
       fallbacks: after.fallbacks - before.fallbacks,
       serverP99: serverP99(before.buckets, after.buckets),
+      // Decisions whose visitor history came from memory (the rest read Postgres).
+      cacheHits: (after.lookups.hit ?? 0) - (before.lookups.hit ?? 0),
+      cacheMisses:
+        (after.lookups.miss ?? 0) - (before.lookups.miss ?? 0) + (after.lookups.off ?? 0) - (before.lookups.off ?? 0),
     }))),
     nodeCpuMs: per(cpu0.node, cpu1.node),
     postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
@@ -126,6 +140,11 @@ export async function run(): Promise<BenchResult[]> {
           goal: '0',
         },
         { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        {
+          name: `ads decisions with the visitor's history from memory, ${mode}`,
+          value: round((100 * m.cacheHits) / Math.max(1, m.cacheHits + m.cacheMisses)),
+          unit: '%',
+        },
         // Time inside the service (decide()), so neither the load generator nor queueing counts.
         { name: `ads server-side decision p99 bound, ${mode}`, value: m.serverP99, unit: 'ms', goal: '<= 10 ms' },
         // CPU per decision (-1: not measurable, e.g. a remote Postgres): what load cannot distort.
