@@ -7,7 +7,7 @@ export interface CreativeInput {
   products: Ranked[];
   clickUrls: string[];
   impressionUrl: string;
-  /** Where "ⓘ" leads: the pixel's opt-out page. */
+  /** Where the "Ad i" mark leads: the pixel's opt-out page. */
   optoutUrl: string;
 }
 
@@ -37,7 +37,7 @@ export function renderCreative(input: CreativeInput): string {
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ad</title>' +
     `<style>${stylesheet(input.size)}</style></head><body><div class="g">${tiles}</div>` +
-    `<a class="a" href="${escapeHtml(input.optoutUrl)}" target="_blank" rel="noopener" title="Ad: opt out">Ad &#9432;</a>` +
+    `<a class="a" href="${escapeHtml(input.optoutUrl)}" target="_blank" rel="noopener" title="Ad: opt out">Ad <span class="i">i</span></a>` +
     `${beacon}</body></html>`
   );
 }

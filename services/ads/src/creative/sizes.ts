@@ -35,6 +35,8 @@ export function stylesheet(s: AdSize): string {
     '.n{display:block;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
     '.p{display:block;font-weight:600;color:#0a6}',
     '.a{position:absolute;right:1px;bottom:1px;font-size:9px;color:#888;background:#fff;text-decoration:none}',
+    // A drawn circle rather than U+24D8, which many systems have no font for.
+    '.i{display:inline-block;width:9px;height:9px;border:1px solid #888;border-radius:50%;text-align:center;line-height:9px;font:italic 8px Georgia,serif}',
     '.b{position:absolute;width:1px;height:1px;left:0;top:0;opacity:0}',
   ].join('');
 }
