@@ -134,7 +134,6 @@ export async function run(): Promise<BenchResult[]> {
     await sql`create table copy_baseline (like events including defaults including constraints)`.execute(db);
     await sql`create index on copy_baseline (site_id, ts)`.execute(db);
     await sql`create index on copy_baseline (visitor_id, ts) where visitor_id is not null`.execute(db);
-    await sql`create index on copy_baseline (session_id) where session_id is not null`.execute(db);
     const jobs = makeJobs(Math.ceil(count / 100), 100);
     const events = jobs.flatMap((j) => j.events);
     for (const batch of sizes) {
