@@ -16,8 +16,15 @@ import type { BenchResult } from './context';
 import { makeJobs } from './ingest-data';
 
 // Settings of this bench (all optional): where to run, how many events, which batch sizes.
-const { DATABASE_URL, REDIS_URL, LOG_LEVEL, BENCH_INGEST_EVENTS, BENCH_INGEST_BATCHES, BENCH_INGEST_INFLIGHT } =
-  process.env;
+const {
+  DATABASE_URL,
+  REDIS_URL,
+  LOG_LEVEL,
+  BENCH_INGEST_EVENTS,
+  BENCH_INGEST_BATCHES,
+  BENCH_INGEST_INFLIGHT,
+  BENCH_INGEST_PARALLEL,
+} = process.env;
 
 const GOAL = '≥ 30,000 events/s end to end and ≥ 0.3 × COPY';
 const TABLES =
@@ -98,6 +105,8 @@ async function queueToRows(
       batchMaxEvents: batch,
       batchMaxWaitMs: 20,
       maxInFlight: Number(BENCH_INGEST_INFLIGHT ?? 1),
+      // Transactions per batch; unset: the worker's default.
+      ...(BENCH_INGEST_PARALLEL ? { parallel: Number(BENCH_INGEST_PARALLEL) } : {}),
     },
   );
   while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
