@@ -5,7 +5,7 @@ import type { Ev, QueuedEventData } from './model';
 import { PartitionCache } from './partitions';
 import { splitByPerson } from './split';
 import { at, ev, item } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { MIN_PART_EVENTS, writeBatch } from './write-batch';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -15,9 +15,9 @@ afterAll(() => env.close());
 
 const TYPES = ['page_view', 'view_item', 'view_item', 'add_to_cart', 'view_cart', 'purchase', 'logout', 'identify'];
 
-/** 800 events of 40 people on `site`; person p's two devices are linked by an email when p % 4 == 0. */
-function traffic(site: string): QueuedEventData[] {
-  return Array.from({ length: 800 }, (_, i) => {
+/** `n` events of 40 people on `site`; person p's two devices are linked by an email when p % 4 == 0. */
+function traffic(site: string, n = 2000): QueuedEventData[] {
+  return Array.from({ length: n }, (_, i) => {
     const p = (i * 7) % 40;
     const type = TYPES[(i * 3) % TYPES.length] as string;
     const device = i % 3 === 0 && p % 4 === 0 ? 'b' : 'a';
@@ -27,7 +27,7 @@ function traffic(site: string): QueuedEventData[] {
       type,
       vid: `${site}-v${p}${device}`,
       fp: `fp-${p}${device}`,
-      ts: at(i / 3), // one event every 20 s: no two at the same time (ties go by random event id)
+      ts: at(i / 6), // one event every 10 s: no two at the same time (ties go by random event id)
       items: type === 'page_view' || type === 'logout' || type === 'identify' ? undefined : [item(`P${i % 9}`)],
       // A reloaded thank-you page repeats a transaction id, always the same person's.
       transaction_id: type === 'purchase' ? `T-${site}-${p}-${i % 3}` : undefined,
@@ -98,10 +98,10 @@ describe('writeBatch in parallel parts', () => {
     const two = traffic('two');
     const a = await writeBatch(env.db, { events: one, rejected: [] }, { partitions, parallel: 1 });
     const b = await writeBatch(env.db, { events: two, rejected: [] }, { partitions, parallel: 2 });
-    expect(a).toMatchObject({ parts: 1, inserted: 800 });
-    expect(b).toMatchObject({ parts: 2, inserted: 800, duplicates: 0 });
+    expect(a).toMatchObject({ parts: 1, inserted: 2000 });
+    expect(b).toMatchObject({ parts: 2, inserted: 2000, duplicates: 0 });
     const again = await writeBatch(env.db, { events: two, rejected: [] }, { partitions, parallel: 2 });
-    expect(again).toMatchObject({ inserted: 0, duplicates: 800 });
+    expect(again).toMatchObject({ inserted: 0, duplicates: 2000 });
     const [s1, s2] = [await state('one'), await state('two')];
     expect(s1.visitors).toBeGreaterThan(20);
     expect((s1.sessions as unknown[]).length).toBeGreaterThan(40);
@@ -109,10 +109,10 @@ describe('writeBatch in parallel parts', () => {
     expect(s2).toEqual(s1);
   });
 
-  it('uses fewer parts than asked when a part would get fewer than 250 events', async () => {
+  it('uses fewer parts than asked when a part would get fewer than MIN_PART_EVENTS events', async () => {
     const stats = await writeBatch(
       env.db,
-      { events: traffic('small').slice(0, 400), rejected: [] },
+      { events: traffic('small', 2 * MIN_PART_EVENTS - 1), rejected: [] },
       { partitions: new PartitionCache(env.db), parallel: 4 },
     );
     expect(stats.parts).toBe(1);

@@ -31,7 +31,7 @@ export interface WriteOptions {
 }
 
 /** Below this many events a part's fixed cost (its own transaction and round trips) outweighs the overlap. */
-export const MIN_PART_EVENTS = 250;
+export const MIN_PART_EVENTS = 1000;
 
 export interface WriteStats {
   /** Distinct events in the batch. */
