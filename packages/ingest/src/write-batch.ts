@@ -61,8 +61,7 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   // jit_above_cost, and compiling them took longer than running them: 60 ms of a 65 ms
   // attribution statement, on every batch.
   await sql`set local jit = off`.execute(trx);
-  const fresh = await claimEventKeys(trx, evs);
-  const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
+  const news = await claimEventKeys(trx, evs);
   const merges = await resolveVisitors(trx, news);
   // Orders (which purchases count), sessions and carts in one round trip.
   const pairs = sessionPairs(news);
