@@ -4,6 +4,7 @@ import * as ingest from './2026-11-22T0100-ingest';
 import * as ingestFillfactor from './2026-11-22T0101-ingest-fillfactor';
 import * as conversions from './2026-11-22T0300-conversions';
 import * as analytics from './2026-11-22T2000-analytics';
+import * as eventsSessionIndex from './2026-11-22T2100-events-session-index';
 
 /** Every migration, in order. Frozen once landed: change the schema with a new file. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0101-ingest-fillfactor': ingestFillfactor,
   '2026-11-22T0300-conversions': conversions,
   '2026-11-22T2000-analytics': analytics,
+  '2026-11-22T2100-events-session-index': eventsSessionIndex,
 };

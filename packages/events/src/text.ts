@@ -17,20 +17,25 @@ export function pgSafeDeep<T>(value: T): T {
   if (typeof value === 'string') return pgSafe(value) as T;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
-    value.forEach((x, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
       const y = pgSafeDeep(x);
-      if (y === x) return;
-      out ??= value.slice();
+      if (y === x) continue;
+      if (!out) out = value.slice();
       out[i] = y;
-    });
+    }
     return (out ?? value) as T;
   }
   if (value !== null && typeof value === 'object') {
+    // A for-in loop: this runs on every queued event, and Object.entries allocates per object.
+    const obj = value as Record<string, unknown>;
     let out: Record<string, unknown> | undefined;
-    for (const [k, x] of Object.entries(value)) {
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
+      const x = obj[k];
       const y = pgSafeDeep(x);
       if (y === x) continue;
-      out ??= { ...(value as Record<string, unknown>) };
+      if (!out) out = { ...obj };
       out[k] = y;
     }
     return (out ?? value) as T;

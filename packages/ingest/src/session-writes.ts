@@ -8,17 +8,22 @@ import { iso, unnest } from './unnest';
 export function sessionWrites(
   upserts: Array<{ p: Pair; s: SessionState }>,
   deletes: string[],
-  moves: Array<{ eventId: string; from: string; to: string }>,
+  moves: Array<{ eventId: string; visitorId: string; ms: number; from: string; to: string }>,
 ): Statement[] {
   const out: Statement[] = [];
   if (deletes.length > 0) out.push({ sql: sql`delete from sessions where id = any(${deletes}::uuid[])` });
   if (moves.length > 0) {
+    // Found through (visitor_id, ts), the index events have; the time is the stored one to the
+    // millisecond, so a millisecond either side catches a stored time with microseconds.
     out.push({
       sql: sql`update events e set session_id = u.session_to from ${unnest([
         ['event_id', 'uuid', moves.map((m) => m.eventId)],
+        ['visitor_id', 'uuid', moves.map((m) => m.visitorId)],
+        ['ts', 'timestamptz', moves.map((m) => iso(m.ms))],
         ['session_from', 'uuid', moves.map((m) => m.from)],
         ['session_to', 'uuid', moves.map((m) => m.to)],
-      ])} where e.session_id = u.session_from and e.event_id = u.event_id`,
+      ])} where e.visitor_id = u.visitor_id and e.ts > u.ts - interval '1 millisecond'
+        and e.ts < u.ts + interval '1 millisecond' and e.event_id = u.event_id and e.session_id = u.session_from`,
     });
   }
   if (upserts.length === 0) return out;

@@ -1,4 +1,5 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedEventData } from './model';
 import { PartitionCache } from './partitions';
@@ -151,5 +152,13 @@ describe('sessions', () => {
       { visitor_id: null, session_id: null },
       { visitor_id: null, session_id: null },
     ]);
+  });
+
+  it('need no index on events.session_id: stored events are found through (visitor_id, ts)', async () => {
+    // The late-event path (re-sessionizing stored events) is covered by the arrival-order test above.
+    const { rows } = await sql<{ indexdef: string }>`
+      select indexdef from pg_indexes where tablename = 'events'`.execute(env.db);
+    expect(rows.map((r) => r.indexdef).join('\n')).toContain('(visitor_id, ts)');
+    expect(rows.filter((r) => r.indexdef.includes('session_id'))).toEqual([]);
   });
 });

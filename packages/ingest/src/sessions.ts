@@ -115,7 +115,7 @@ export async function assignSessions(
   const stored = await loadStoredEvents(trx, slow);
   const upserts: Array<{ p: Pair; s: SessionState }> = [];
   const deletes: string[] = [];
-  const moves: Array<{ eventId: string; from: string; to: string }> = [];
+  const moves: Array<{ eventId: string; visitorId: string; ms: number; from: string; to: string }> = [];
   for (const p of all) {
     p.evs.sort(byTime);
     if (p.prev) {
@@ -143,7 +143,8 @@ export async function assignSessions(
     merged.forEach((m, i) => {
       const sid = assigned[i] as string;
       if ('ev' in m) m.ev.sessionId = sid;
-      else if (m.from !== sid) moves.push({ eventId: m.eventId, from: m.from, to: sid });
+      else if (m.from !== sid)
+        moves.push({ eventId: m.eventId, visitorId: p.visitorId, ms: m.ms, from: m.from, to: sid });
     });
     const keep = new Set(touched.map((s) => s.id));
     for (const s of p.window) if (!keep.has(s.id)) deletes.push(s.id);
@@ -152,6 +153,11 @@ export async function assignSessions(
   return sessionWrites(upserts, deletes, moves);
 }
 
+/**
+ * The stored events of the slow pairs' window sessions. Every event of a session carries the
+ * session's visitor id (moves stay within a pair), so they are found through events'
+ * (visitor_id, ts) index over the span of the window; there is no index on session_id.
+ */
 async function loadStoredEvents(
   trx: Transaction<any>,
   slow: Pair[],
@@ -160,19 +166,31 @@ async function loadStoredEvents(
   const emailOf = new Map<string, string | null>();
   const pairOf = new Map<string, string>();
   const ids: string[] = [];
+  const spans: Array<{ p: Pair; lo: number; hi: number }> = [];
   for (const p of slow) {
+    if (p.window.length === 0) continue;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (const s of p.window) {
       ids.push(s.id);
       emailOf.set(s.id, s.email);
       pairOf.set(s.id, pairKey(p.site, p.visitorId));
+      lo = Math.min(lo, s.startMs);
+      hi = Math.max(hi, s.lastMs);
     }
+    spans.push({ p, lo, hi });
   }
   if (ids.length === 0) return out;
+  // The span is widened by a second: stored times may carry microseconds, session bounds do not.
   const { rows } = await sql<{ event_id: string; type: string; ts: Date; session_id: string }>`
-    select event_id, type, ts, session_id from events
-    where session_id = any(${ids}::uuid[])`.execute(trx);
+    select e.event_id, e.type, e.ts, e.session_id from ${unnest([
+      ['site_id', 'text', spans.map((x) => x.p.site)],
+      ['visitor_id', 'uuid', spans.map((x) => x.p.visitorId)],
+      ['lo', 'timestamptz', spans.map((x) => iso(x.lo - 1000))],
+      ['hi', 'timestamptz', spans.map((x) => iso(x.hi + 1000))],
+    ])} join events e on e.visitor_id = u.visitor_id and e.ts >= u.lo and e.ts <= u.hi
+    where e.site_id = u.site_id and e.session_id = any(${ids}::uuid[])`.execute(trx);
   for (const r of rows) {
-    // By the session's pair: an erased visitor's events no longer carry its id.
     const k = pairOf.get(r.session_id) as string;
     if (!out.has(k)) out.set(k, []);
     // Every identify in a session is the login of the session's person: its email is the session's.

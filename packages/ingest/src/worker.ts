@@ -18,6 +18,8 @@ export interface IngestWorkerOptions {
   batchMaxWaitMs?: number;
   /** Batches written at the same time. */
   maxInFlight?: number;
+  /** Transactions each batch is divided into by person, written at the same time; default 2. */
+  parallel?: number;
   lockDuration?: number;
   stalledInterval?: number;
   /** Events older than this are not stored, and their monthly partitions are dropped. */
@@ -70,7 +72,11 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
 
   const write = async (input: IngestJob) => {
     const started = performance.now();
-    const stats = await writeBatch(db, input, { partitions, retentionDays: opts.retentionDays });
+    const stats = await writeBatch(db, input, {
+      partitions,
+      retentionDays: opts.retentionDays,
+      parallel: opts.parallel ?? 2,
+    });
     metrics.batchEvents.observe(stats.events);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     metrics.rows.inc({ kind: 'written' }, stats.inserted);

@@ -11,6 +11,7 @@ import { attributeNewOrders, ordersInsert } from './orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products';
 import { assignSessions, sessionPairs, sessionsQuery } from './sessions';
+import { splitByPerson } from './split';
 import { readTogether, runTogether, type Statement } from './statements';
 import { resolveVisitors } from './visitors';
 
@@ -21,7 +22,17 @@ export interface WriteOptions {
   now?: () => number;
   /** Attempts when a concurrent writer conflicts (deadlock, stale identity). */
   maxAttempts?: number;
+  /**
+   * Transactions a batch is split into, written at the same time: the batch's people are
+   * divided among them (splitByPerson), so each part locks its own visitors and the database
+   * works on one part while the worker prepares another. A part gets at least
+   * MIN_PART_EVENTS events. Default 1.
+   */
+  parallel?: number;
 }
+
+/** Below this many events a part's fixed cost (its own transaction and round trips) outweighs the overlap. */
+export const MIN_PART_EVENTS = 1000;
 
 export interface WriteStats {
   /** Distinct events in the batch. */
@@ -32,7 +43,10 @@ export interface WriteStats {
   expired: number;
   rejected: number;
   merges: number;
+  /** Attempts of the part that needed the most. */
   attempts: number;
+  /** Transactions the batch was written in. */
+  parts: number;
 }
 
 const RETRYABLE_PG = new Set(['40P01', '40001', '23505']);
@@ -43,13 +57,12 @@ export function isRetryableConflict(err: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_PG.has(code);
 }
 
-async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: BatchInput) {
+async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedRecords: BatchInput['rejected']) {
   // The batch statements' row estimates (unnest of large arrays, recursive CTEs) pass
   // jit_above_cost, and compiling them took longer than running them: 60 ms of a 65 ms
   // attribution statement, on every batch.
   await sql`set local jit = off`.execute(trx);
-  const fresh = await claimEventKeys(trx, evs);
-  const news = evs.filter((ev) => fresh.has(keyOf(ev.e.site, ev.e.event_id)));
+  const news = await claimEventKeys(trx, evs);
   const merges = await resolveVisitors(trx, news);
   // Orders (which purchases count), sessions and carts in one round trip.
   const pairs = sessionPairs(news);
@@ -72,7 +85,7 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], input: Batch
     interestWrite(news, carts, counted),
     productsWrite(news, counted),
     eventsWrite(news),
-    rejectedWrite(input.rejected),
+    rejectedWrite(rejectedRecords),
     changedVisitors(news, merges),
   ].filter((w): w is Statement => w !== null);
   const { rejected = 0 } = await runTogether(trx, writes);
@@ -101,9 +114,11 @@ function cleaned(raw: QueuedEventData): QueuedEventData {
 }
 
 /**
- * Writes one batch (events of several jobs) in one transaction: event keys, visitors and
- * identities, orders, sessions, carts, interest, products, events, rejected records. Replays
- * change nothing; a conflict with a concurrent writer rolls back and runs the batch again.
+ * Writes one batch (events of several jobs): event keys, visitors and identities, orders,
+ * sessions, carts, interest, products, events, rejected records. Each event's derived state
+ * commits in the same transaction as the event; with `parallel` the batch is divided by person
+ * into several such transactions, written at the same time. Replays change nothing; a conflict
+ * with a concurrent writer rolls back that transaction and runs it again.
  */
 export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions): Promise<WriteStats> {
   const now = opts.now?.() ?? Date.now();
@@ -121,11 +136,42 @@ export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions):
     else evs.push({ e, ms, visitorId: null, sessionId: null });
   }
   await opts.partitions.ensureFor(evs.map((ev) => ev.ms));
-  const maxAttempts = opts.maxAttempts ?? 6;
+  const parallel = Math.max(1, Math.min(opts.parallel ?? 1, Math.floor(evs.length / MIN_PART_EVENTS)));
+  const parts = splitByPerson(evs, parallel);
+  // Every part runs to its end (commit or last attempt) before the batch settles: a caller that
+  // retries the batch never races a part of it still in flight.
+  const settled = await Promise.allSettled(
+    parts.map((part, i) => writePart(db, part, i === 0 ? input.rejected : [], opts.maxAttempts ?? 6)),
+  );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const done = settled.map((r) => (r as PromiseFulfilledResult<PartStats>).value);
+  const inserted = done.reduce((n, r) => n + r.inserted, 0);
+  return {
+    events: seen.size,
+    inserted,
+    duplicates: evs.length - inserted,
+    expired,
+    rejected: done.reduce((n, r) => n + r.rejected, 0),
+    merges: done.reduce((n, r) => n + r.merges, 0),
+    attempts: Math.max(1, ...done.map((r) => r.attempts)),
+    parts: parts.length,
+  };
+}
+
+interface PartStats {
+  inserted: number;
+  merges: number;
+  rejected: number;
+  attempts: number;
+}
+
+/** One transaction for `evs`, run again (from a clean state) when a concurrent writer conflicts. */
+async function writePart(db: Db, evs: Ev[], rejected: BatchInput['rejected'], maxAttempts: number): Promise<PartStats> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await db.transaction().execute((trx) => writeInTransaction(trx, evs, input));
-      return { events: seen.size, duplicates: evs.length - r.inserted, expired, attempts: attempt, ...r };
+      const r = await db.transaction().execute((trx) => writeInTransaction(trx, evs, rejected));
+      return { ...r, attempts: attempt };
     } catch (err) {
       if (!isRetryableConflict(err) || attempt >= maxAttempts) throw err;
       for (const ev of evs) {
