@@ -92,7 +92,10 @@ export class Delivery {
         timer = setTimeout(() => reject(new EnqueueTimeout('enqueue timed out')), this.opts.enqueueTimeoutMs);
       });
       try {
-        await Promise.race([this.queue(queue).raw.addBulk(jobs as never), timeout]);
+        // One job (the usual case) without addBulk's pipeline, which ioredis builds anew each time.
+        const q = this.queue(queue).raw;
+        const added = jobs.length === 1 ? q.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : q.addBulk(jobs as never);
+        await Promise.race([added, timeout]);
       } finally {
         clearTimeout(timer);
       }
