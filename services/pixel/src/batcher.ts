@@ -40,7 +40,10 @@ export class Batcher {
    * settlement (synchronously when there is nothing to record). It must not throw.
    */
   add(events: QueuedEvent[], rejected: RejectedRecord[], done: Done): void {
-    if (events.length === 0 && rejected.length === 0) return done();
+    if (events.length === 0 && rejected.length === 0) {
+      done();
+      return;
+    }
     const bytes = events.length * 512 + rejected.reduce((n, r) => n + r.payload.length + 256, 0);
     if (this.events.length + events.length > this.opts.maxEvents || this.bytes + bytes > this.opts.maxBytes) {
       this.flush();

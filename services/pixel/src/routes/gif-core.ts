@@ -92,7 +92,11 @@ export function prepareGif(deps: Deps, hit: GifHit): GifRecord {
   deps.metrics.rejected.inc({ reason: reasonLabel(result.reason) });
   deps.metrics.acceptedFrom('gif', 0);
   // The payload of a rejected GIF event is its query string, as sent.
-  return { events: [], rejected: [rejection(site, 'gif', result.reason, pgSafe(search), at)], cookies: visitor.setCookies };
+  return {
+    events: [],
+    rejected: [rejection(site, 'gif', result.reason, pgSafe(search), at)],
+    cookies: visitor.setCookies,
+  };
 }
 
 /**
