@@ -19,7 +19,10 @@ export function pgSafeDeep<T>(value: T): T {
     let out: unknown[] | undefined;
     value.forEach((x, i) => {
       const y = pgSafeDeep(x);
-      if (y !== x) (out ??= value.slice())[i] = y;
+      if (y !== x) {
+        out ??= value.slice();
+        out[i] = y;
+      }
     });
     return (out ?? value) as T;
   }
@@ -27,7 +30,10 @@ export function pgSafeDeep<T>(value: T): T {
     let out: Record<string, unknown> | undefined;
     for (const [k, x] of Object.entries(value)) {
       const y = pgSafeDeep(x);
-      if (y !== x) (out ??= { ...(value as Record<string, unknown>) })[k] = y;
+      if (y !== x) {
+        out ??= { ...(value as Record<string, unknown>) };
+        out[k] = y;
+      }
     }
     return (out ?? value) as T;
   }
