@@ -119,7 +119,12 @@ export class Delivery {
       try {
         // After repeated failures while the queue answers, some record is refused for what it
         // is: go one by one and set such records aside, so they cannot hold up the rest.
-        const isolate = this.failures >= 3 ? { queueUp: () => this.ping() } : undefined;
+        // A timeout says nothing against the record (the queue is slow, e.g. a loaded Redis): it
+        // counts as an outage, so a good job is retried rather than quarantined.
+        const isolate =
+          this.failures >= 3
+            ? { queueUp: (err: unknown) => (err instanceof EnqueueTimeout ? Promise.resolve(false) : this.ping()) }
+            : undefined;
         const n = await this.spool.drain((chunk) => this.enqueue(chunk), 20, isolate);
         if (n > 0) this.logger.info({ jobs: n }, 'spool drained to the queue');
         this.failures = 0;
