@@ -10,10 +10,8 @@ export interface BatcherOptions {
   maxBytes: number;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
+/** Called once the job holding a request's events is durable (no argument) or could not be (the error). */
+export type Done = (err?: unknown) => void;
 
 /**
  * Micro-batches the events of many requests into one ingest job (up to maxEvents or maxWaitMs).
@@ -23,7 +21,7 @@ export class Batcher {
   private events: QueuedEvent[] = [];
   private rejected: RejectedRecord[] = [];
   private bytes = 0;
-  private waiters: Waiter[] = [];
+  private waiters: Done[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inflight = new Set<Promise<unknown>>();
 
@@ -34,6 +32,18 @@ export class Batcher {
 
   submit(events: QueuedEvent[], rejected: RejectedRecord[]): Promise<void> {
     if (events.length === 0 && rejected.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.add(events, rejected, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * submit() without a promise, for the GIF hot path: `done` is called once, from the job's
+   * settlement (synchronously when there is nothing to record). It must not throw.
+   */
+  add(events: QueuedEvent[], rejected: RejectedRecord[], done: Done): void {
+    if (events.length === 0 && rejected.length === 0) {
+      done();
+      return;
+    }
     const bytes = events.length * 512 + rejected.reduce((n, r) => n + r.payload.length + 256, 0);
     if (this.events.length + events.length > this.opts.maxEvents || this.bytes + bytes > this.opts.maxBytes) {
       this.flush();
@@ -41,10 +51,9 @@ export class Batcher {
     this.events.push(...events);
     this.rejected.push(...rejected);
     this.bytes += bytes;
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.waiters.push(done);
     if (this.events.length >= this.opts.maxEvents) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
-    return done;
   }
 
   flush(): void {
@@ -60,10 +69,10 @@ export class Batcher {
     this.bytes = 0;
     const p = this.send({ id: `b-${randomUUID()}`, queue: 'events', name: 'ingest', data: job }).then(
       () => {
-        for (const w of waiters) w.resolve();
+        for (const done of waiters) done();
       },
       (err) => {
-        for (const w of waiters) w.reject(err);
+        for (const done of waiters) done(err ?? new Error('enqueue failed'));
       },
     );
     this.inflight.add(p);

@@ -63,20 +63,26 @@ export function resolveVisitor(input: VisitorInput): Visitor {
   }
   const today = String(dayNumber(input.now));
   const current = jar.get(VID_COOKIE);
-  const issue = (vid: string) => [
-    setCookie(VID_COOKIE, vid, VID_MAX_AGE, input.domain),
-    setCookie(VID_DAY_COOKIE, today, VID_MAX_AGE, input.domain),
-  ];
   if (isVisitorId(current)) {
     const fresh = jar.get(VID_DAY_COOKIE) === today;
-    return { vid: current, presentVid: current, state: 'present', setCookies: fresh ? [] : issue(current) };
+    return {
+      vid: current,
+      presentVid: current,
+      state: 'present',
+      setCookies: fresh ? [] : issue(current, today, input.domain),
+    };
   }
   const vid = randomUUID();
   if (input.issuedBefore && current === undefined) {
     // Still offered, in case the browser starts keeping it; the id itself would be a throwaway.
-    return { vid: null, presentVid: null, state: 'blocked', setCookies: issue(vid) };
+    return { vid: null, presentVid: null, state: 'blocked', setCookies: issue(vid, today, input.domain) };
   }
-  return { vid, presentVid: null, state: 'new', setCookies: issue(vid) };
+  return { vid, presentVid: null, state: 'new', setCookies: issue(vid, today, input.domain) };
+}
+
+/** rt_vid and the day it was issued. */
+function issue(vid: string, today: string, domain: string | undefined): string[] {
+  return [setCookie(VID_COOKIE, vid, VID_MAX_AGE, domain), setCookie(VID_DAY_COOKIE, today, VID_MAX_AGE, domain)];
 }
 
 export function optOutCookies(domain?: string): string[] {

@@ -92,7 +92,10 @@ export class Delivery {
         timer = setTimeout(() => reject(new EnqueueTimeout('enqueue timed out')), this.opts.enqueueTimeoutMs);
       });
       try {
-        await Promise.race([this.queue(queue).raw.addBulk(jobs as never), timeout]);
+        // One job (the usual case) without addBulk's pipeline, which ioredis builds anew each time.
+        const q = this.queue(queue).raw;
+        const added = jobs.length === 1 ? q.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : q.addBulk(jobs as never);
+        await Promise.race([added, timeout]);
       } finally {
         clearTimeout(timer);
       }
@@ -116,7 +119,12 @@ export class Delivery {
       try {
         // After repeated failures while the queue answers, some record is refused for what it
         // is: go one by one and set such records aside, so they cannot hold up the rest.
-        const isolate = this.failures >= 3 ? { queueUp: () => this.ping() } : undefined;
+        // A timeout says nothing against the record (the queue is slow, e.g. a loaded Redis): it
+        // counts as an outage, so a good job is retried rather than quarantined.
+        const isolate =
+          this.failures >= 3
+            ? { queueUp: (err: unknown) => (err instanceof EnqueueTimeout ? Promise.resolve(false) : this.ping()) }
+            : undefined;
         const n = await this.spool.drain((chunk) => this.enqueue(chunk), 20, isolate);
         if (n > 0) this.logger.info({ jobs: n }, 'spool drained to the queue');
         this.failures = 0;

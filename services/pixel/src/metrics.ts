@@ -2,42 +2,66 @@ import { Counter, Gauge, Histogram, type Registry } from '@rt/runtime';
 
 export type PixelMetrics = ReturnType<typeof createPixelMetrics>;
 
-/** inc() by one label value through cached children: label hashing shows up on the GIF hot path. */
-function byLabel<L extends string>(counter: Counter<L>, label: L) {
-  const children = new Map<string, ReturnType<Counter<L>['labels']>>();
-  return (value: string, n = 1) => {
-    let child = children.get(value);
-    if (!child) {
-      child = counter.labels({ [label]: value } as Record<L, string>);
-      children.set(value, child);
-    }
-    child.inc(n);
-  };
+/**
+ * Hot-path counting by one label value: plain numbers here, folded into prom-client when it is
+ * scraped (its collect hook), so a GIF hit pays no label hashing or validation. A value counted
+ * with n = 0 still appears (at 0), as it does with prom-client's own inc.
+ */
+class LocalCounts {
+  private readonly counts = new Map<string, number>();
+
+  inc(value: string, n = 1): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + n);
+  }
+
+  fold(into: (value: string, n: number) => void): void {
+    for (const [value, n] of this.counts) into(value, n);
+    this.counts.clear();
+  }
 }
 
 export function createPixelMetrics(registry: Registry) {
-  const base = createCounters(registry);
+  const gif = new LocalCounts();
+  const cookies = new LocalCounts();
+  const accepted = new LocalCounts();
+  const base = createCounters(registry, {
+    requests: (c) => gif.fold((status, n) => c.inc({ route: '/p.gif', status }, n)),
+    cookies: (c) => cookies.fold((state, n) => c.inc({ state }, n)),
+    accepted: (c) => accepted.fold((source, n) => c.inc({ source }, n)),
+  });
   return {
     ...base,
-    gifAnswered: base.requests.labels({ route: '/p.gif', status: '200' }),
-    cookieState: byLabel(base.cookies, 'state'),
-    acceptedFrom: byLabel(base.accepted, 'source'),
+    /** A /p.gif hit answered by the node:http fast path (pixel_requests_total, status 200). */
+    gifAnswered: { inc: () => gif.inc('200') },
+    cookieState: (state: string) => cookies.inc(state),
+    acceptedFrom: (source: string, n = 1) => accepted.inc(source, n),
   };
 }
 
-function createCounters(registry: Registry) {
+type Fold<L extends string> = (counter: Counter<L>) => void;
+
+function createCounters(
+  registry: Registry,
+  fold: { requests: Fold<'route' | 'status'>; cookies: Fold<'state'>; accepted: Fold<'source'> },
+) {
   return {
     requests: new Counter({
       name: 'pixel_requests_total',
       help: 'HTTP requests by route and status',
       labelNames: ['route', 'status'],
       registers: [registry],
+      collect() {
+        fold.requests(this);
+      },
     }),
     accepted: new Counter({
       name: 'pixel_events_accepted_total',
       help: 'Events accepted, by source',
       labelNames: ['source'],
       registers: [registry],
+      collect() {
+        fold.accepted(this);
+      },
     }),
     rejected: new Counter({
       name: 'pixel_events_rejected_total',
@@ -50,6 +74,9 @@ function createCounters(registry: Registry) {
       help: 'Requests by visitor cookie state',
       labelNames: ['state'],
       registers: [registry],
+      collect() {
+        fold.cookies(this);
+      },
     }),
     spoolDepth: new Gauge({
       name: 'pixel_spool_depth',

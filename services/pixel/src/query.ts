@@ -7,14 +7,21 @@ const decode = (s: string) =>
  * differently (a stray %, bytes that are not UTF-8), and such a query goes to URLSearchParams.
  */
 export function queryParams(search: string): Map<string, string> {
-  const s = search.charCodeAt(0) === 63 ? search.slice(1) : search;
   const out = new Map<string, string>();
+  const n = search.length;
+  // One pass with indexOf, no split: this runs on every GIF hit.
+  let i = search.charCodeAt(0) === 63 ? 1 : 0;
   try {
-    for (const part of s.split('&')) {
-      if (part === '') continue;
-      const eq = part.indexOf('=');
-      const name = decode(eq < 0 ? part : part.slice(0, eq));
-      if (!out.has(name)) out.set(name, eq < 0 ? '' : decode(part.slice(eq + 1)));
+    while (i <= n) {
+      let end = search.indexOf('&', i);
+      if (end < 0) end = n;
+      if (end > i) {
+        const eq = search.indexOf('=', i);
+        const pair = eq >= 0 && eq < end;
+        const name = decode(search.slice(i, pair ? eq : end));
+        if (!out.has(name)) out.set(name, pair ? decode(search.slice(eq + 1, end)) : '');
+      }
+      i = end + 1;
     }
     return out;
   } catch {

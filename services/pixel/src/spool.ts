@@ -79,13 +79,15 @@ export class Spool {
   /**
    * Delivers every spooled record in order through `send` (called with consecutive chunks) and
    * deletes delivered segments. Stops at the first failure, leaving the rest for the next call.
-   * With `isolate`, records go one by one, and one refused while `queueUp()` still says the queue
+   * With `isolate`, records go one by one, and one refused while `queueUp(err)` still says the queue
    * answers is set aside in quarantine.log (fsynced, never lost) instead of blocking the rest.
+   * `queueUp` gets the failure, so that one which says nothing against the record (a timeout: the
+   * queue is only slow) can count as an outage.
    */
   async drain(
     send: (records: SpoolRecord[]) => Promise<void>,
     chunk = 20,
-    isolate?: { queueUp: () => Promise<boolean> },
+    isolate?: { queueUp: (err: unknown) => Promise<boolean> },
   ): Promise<number> {
     if (this.depth === 0) return 0;
     await this.exclusive(async () => {
@@ -112,12 +114,12 @@ export class Spool {
   private async sendOrQuarantine(
     send: (records: SpoolRecord[]) => Promise<void>,
     record: SpoolRecord,
-    queueUp: () => Promise<boolean>,
+    queueUp: (err: unknown) => Promise<boolean>,
   ): Promise<void> {
     try {
       await send([record]);
     } catch (err) {
-      if (!(await queueUp().catch(() => false))) throw err; // an outage, not a bad record
+      if (!(await queueUp(err).catch(() => false))) throw err; // an outage, not a bad record
       const fh = await open(join(this.dir, 'quarantine.log'), 'a');
       try {
         await fh.write(`${JSON.stringify({ ...record, reason: String(err), at: new Date().toISOString() })}\n`);

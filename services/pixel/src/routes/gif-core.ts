@@ -1,5 +1,6 @@
-import { pgSafe } from '@rt/events';
-import { collect, rejection, requestContext } from '../collect';
+import { isBotUserAgent, parseEvent, pgSafe, type QueuedEvent } from '@rt/events';
+import type { RejectedRecord } from '@rt/queue';
+import { rejection } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
 import { reasonLabel } from '../metrics';
@@ -22,39 +23,51 @@ export interface GifHit {
   userAgent: string | undefined;
 }
 
+/** What to record for one GIF hit, and the Set-Cookie values to answer with once it is durable. */
+export interface GifRecord {
+  events: QueuedEvent[];
+  rejected: RejectedRecord[];
+  cookies: string[];
+}
+
+const NONE: string[] = [];
+
+function refused(deps: Deps, site: string | undefined, reason: string, search: string, at: Date): GifRecord {
+  deps.metrics.rejected.inc({ reason: reasonLabel(reason) });
+  return { events: [], rejected: [rejection(siteLabel(site), 'gif', reason, search, at)], cookies: NONE };
+}
+
 /**
- * Records one GIF hit (the event, or why it was refused) and resolves once that is durable; returns
- * the Set-Cookie values to send. Shared by the Hono route and the node:http fast path.
+ * Validates one GIF hit (the event, or why it was refused) and counts it in the metrics; nothing
+ * is recorded yet. Synchronous, so the node:http fast path needs no promise per hit.
  */
-export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
+export function prepareGif(deps: Deps, hit: GifHit): GifRecord {
   const at = deps.now();
-  const search = hit.search.startsWith('?') ? hit.search : `?${hit.search}`;
+  const search = hit.search.charCodeAt(0) === 63 ? hit.search : `?${hit.search}`;
   const params = queryParams(search);
   const site = params.get('site');
-  const refuse = async (reason: string) => {
-    deps.metrics.rejected.inc({ reason: reasonLabel(reason) });
-    await deps.batcher.submit([], [rejection(siteLabel(site), 'gif', reason, search, at)]);
-    return [];
-  };
-  if (!site) return refuse('site: is required');
+  if (!site) return refused(deps, site, 'site: is required', search, at);
   const info = deps.sites.get(site);
-  if (!info) return refuse('unknown site');
-  const refOrigin = hit.referer ? normalizeOrigin(hit.referer) : null;
+  if (!info) return refused(deps, site, 'unknown site', search, at);
+  const referer = hit.referer;
   // No Referer (a strict referrer policy) is allowed; a foreign one is not.
-  if (hit.referer && (!refOrigin || !info.origins.has(refOrigin))) return refuse('referer not allowed');
+  if (referer) {
+    const refOrigin = normalizeOrigin(referer);
+    if (!refOrigin || !info.origins.has(refOrigin)) return refused(deps, site, 'referer not allowed', search, at);
+  }
 
   const raw: Record<string, unknown> = {};
   for (const key of FIELDS) {
     const value = params.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  if (raw.url === undefined && hit.referer) raw.url = hit.referer;
+  if (raw.url === undefined && referer) raw.url = referer;
   const items = params.get('items');
   if (items !== undefined) {
     try {
       raw.items = JSON.parse(items);
     } catch {
-      return refuse('items: must be a JSON array');
+      return refused(deps, site, 'items: must be a JSON array', search, at);
     }
   }
   const visitor = resolveVisitor({
@@ -65,11 +78,33 @@ export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
     domain: deps.config.COOKIE_DOMAIN,
   });
   deps.metrics.cookieState(visitor.state);
-  const out = collect([raw], requestContext(site, visitor, hit.userAgent ?? null, at), 'gif');
-  for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });
-  deps.metrics.acceptedFrom('gif', out.events.length);
+  const result = parseEvent(raw, {
+    site,
+    vid: visitor.vid,
+    cookieState: visitor.state,
+    isBot: isBotUserAgent(hit.userAgent ?? null),
+    receivedAt: at,
+  });
+  if (result.ok) {
+    deps.metrics.acceptedFrom('gif', 1);
+    return { events: [result.event], rejected: [], cookies: visitor.setCookies };
+  }
+  deps.metrics.rejected.inc({ reason: reasonLabel(result.reason) });
+  deps.metrics.acceptedFrom('gif', 0);
   // The payload of a rejected GIF event is its query string, as sent.
-  for (const r of out.rejected) r.payload = pgSafe(search);
-  await deps.batcher.submit(out.events, out.rejected);
-  return visitor.setCookies;
+  return {
+    events: [],
+    rejected: [rejection(site, 'gif', result.reason, pgSafe(search), at)],
+    cookies: visitor.setCookies,
+  };
+}
+
+/**
+ * Records one GIF hit and resolves once that is durable; returns the Set-Cookie values to send.
+ * The Hono route's form of prepareGif + Batcher.add.
+ */
+export async function recordGif(deps: Deps, hit: GifHit): Promise<string[]> {
+  const r = prepareGif(deps, hit);
+  await deps.batcher.submit(r.events, r.rejected);
+  return r.cookies;
 }
