@@ -162,6 +162,14 @@ export async function run(): Promise<BenchResult[]> {
       spawn(process.execPath, ['-e', BARE], { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' }),
     );
     await waitFor(`http://127.0.0.1:${barePort}/`);
+    // The same open-loop load against the bare server: what the load generator and the loopback
+    // add by themselves (its p99 is the floor under the service's).
+    await paced(barePort, RATE, 2);
+    const floor = await paced(barePort, RATE, SECONDS);
+    results.push(
+      { name: `bare node:http p50 at ${RATE}/s (the load generator's floor)`, value: round(floor.p50), unit: 'ms' },
+      { name: `bare node:http p99 at ${RATE}/s (the load generator's floor)`, value: round(floor.p99), unit: 'ms' },
+    );
     const bareRate = await maxRate(`http://127.0.0.1:${barePort}/`);
     const adUrl = `http://127.0.0.1:${adsPort}/v1/ad?partner=bench-news&slot=side&n=4`;
     const knownRate = await maxRate(adUrl, { cookie: `rt_vid=${benchCookie(42)}` });
