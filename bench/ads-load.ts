@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SHAPE, benchCookie } from './ads-seed';
@@ -30,52 +29,40 @@ export async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-/** Open-loop load at a constant rate; latency counted from each request's scheduled time. */
-export async function paced(port: number, rate: number, seconds: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = rate * seconds;
-  const start = performance.now();
-  let sent = 0;
-  await new Promise<void>((done) => {
-    let finished = 0;
-    const fire = (due: number) => {
-      const i = 1 + Math.floor(Math.random() * BENCH_SHAPE.visitors);
-      const req = http.get(
-        {
-          port,
-          host: '127.0.0.1',
-          agent,
-          path: '/v1/ad?partner=bench-news&slot=side&n=4&format=json',
-          headers: { cookie: `rt_vid=${benchCookie(i)}` },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) latencies.push(performance.now() - due);
-            else errors++;
-            if (++finished === total) done();
-          });
-        },
-      );
-      req.on('error', () => {
-        errors++;
-        if (++finished === total) done();
-      });
-    };
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - start) / 1000) * rate));
-      for (; sent < due; sent++) fire(start + (sent * 1000) / rate);
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
+/**
+ * Open-loop load at a constant rate: each request is sent on its schedule whether or not earlier
+ * ones answered, from a random bench visitor, and its latency is counted from that scheduled
+ * time, so queueing (in the service or waiting for a free connection) is never hidden. The load
+ * comes from a plain-Node process of its own (bench/paced-client.mjs, raw keep-alive sockets):
+ * node:http's client in this process added pauses of its own to the tail it measured.
+ */
+const AD_PATH = '/v1/ad?partner=bench-news&slot=side&n=4&format=json';
+
+export async function paced(port: number, rate: number, seconds: number, path = AD_PATH) {
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('paced-client.mjs', import.meta.url)),
+      String(port),
+      String(rate),
+      String(seconds),
+      path,
+      // The client appends the visitor number, 6 digits, as benchCookie does.
+      `rt_vid=${benchCookie(0).replace(/\d{6}$/, '')}`,
+      String(BENCH_SHAPE.visitors),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
   });
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`paced load generator exited with ${code}`);
+  const r = JSON.parse(out) as { latencies: number[]; errors: number; count: number; stalls: [number, number][] };
+  const latencies = r.latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { p50: q(0.5), p99: q(0.99), errors, count: total };
+  return { p50: q(0.5), p99: q(0.99), errors: r.errors, count: r.count, stalls: r.stalls };
 }
 
 export async function maxRate(url: string, headers: Record<string, string> = {}): Promise<number> {

@@ -140,6 +140,12 @@ export async function run(): Promise<BenchResult[]> {
           goal: '0',
         },
         { name: `ads errors, ${mode}`, value: m.errors, unit: 'requests', goal: '0' },
+        // The load generator's own pauses delay sends, and the latency of those requests counts them.
+        {
+          name: `load generator pauses over 5 ms during the run, ${mode} (longest)`,
+          value: m.stalls.length,
+          unit: `pauses (${Math.max(0, ...m.stalls.map((x) => x[1]))} ms)`,
+        },
         {
           name: `ads decisions with the visitor's history from memory, ${mode}`,
           value: round((100 * m.cacheHits) / Math.max(1, m.cacheHits + m.cacheMisses)),
