@@ -1,5 +1,5 @@
 import type { Db } from '@rt/db';
-import { eraseJobSchema, type IngestJob, ingestJobSchema, type QueueBackend, type QueueName } from '@rt/queue';
+import { eraseJobSchema, type IngestJob, parseIngestJob, type QueueBackend, type QueueName } from '@rt/queue';
 import type { Logger } from '@rt/runtime';
 import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { Batcher } from './batcher';
@@ -116,7 +116,7 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
     'events',
     {
       ingest: async (data) => {
-        const parsed = ingestJobSchema.safeParse(data);
+        const parsed = parseIngestJob(data);
         if (!parsed.success) throw new UnrecoverableError(`invalid ingest job: ${parsed.error.issues[0]?.message}`);
         await batcher.add(parsed.data);
       },

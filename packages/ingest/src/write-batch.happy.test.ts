@@ -134,4 +134,23 @@ describe('writeBatch', () => {
     expect(now.events).toHaveLength(before.events.length + 1);
     expect(before.products[0]).toMatchObject({ views: 1, carts: 1, purchases: 1 });
   });
+
+  it('writes only the new events of a batch that repeats some already written', async () => {
+    const vid = 'vid-mixed-1';
+    const first = [
+      ev({ vid, type: 'view_item', ts: at(20), items: [item('M')] }),
+      ev({ vid, type: 'view_item', ts: at(21), items: [item('M')] }),
+    ];
+    await write(first);
+    const later = [ev({ vid, type: 'view_item', ts: at(22), items: [item('M')] })];
+    const stats = await write([first[1] as ReturnType<typeof ev>, ...later, first[0] as ReturnType<typeof ev>]);
+    expect(stats).toMatchObject({ events: 3, inserted: 1, duplicates: 2 });
+    const ids = await env.db.selectFrom('events').select('event_id').execute();
+    const mine = [...first, ...later].map((e) => e.event_id);
+    expect(ids.filter((r) => mine.includes(r.event_id))).toHaveLength(3);
+    const [product] = await env.db.selectFrom('products').select('views').where('id', '=', 'M').execute();
+    expect(Number(product?.views)).toBe(3);
+    const keys = await env.db.selectFrom('event_keys').select('event_id').execute();
+    expect(keys.filter((k) => mine.includes(k.event_id))).toHaveLength(3);
+  });
 });

@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
-import { claimEventKeys } from './keys';
+import { CLAIM_SAVEPOINT, claimEventKeys } from './keys';
 import type { VisitorMerge } from './merge';
 import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
 import { attributeNewOrders, ordersInsert } from './orders';
@@ -61,7 +61,7 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   // The batch statements' row estimates (unnest of large arrays, recursive CTEs) pass
   // jit_above_cost, and compiling them took longer than running them: 60 ms of a 65 ms
   // attribution statement, on every batch.
-  await sql`set local jit = off`.execute(trx);
+  await sql.raw(`set local jit = off; ${CLAIM_SAVEPOINT}`).execute(trx);
   const news = await claimEventKeys(trx, evs);
   const merges = await resolveVisitors(trx, news);
   // Orders (which purchases count), sessions and carts in one round trip.
