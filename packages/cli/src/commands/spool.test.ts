@@ -88,7 +88,7 @@ describe.each(['redis', 'postgres'] as const)('rt spool on the %s backend', (kin
     expect(one).toMatchObject({ code: 0 });
     expect(one.stdout).toContain('1 job(s) replayed');
     const queued = await job('events', 'pixel-a');
-    expect((queued?.data as IngestJob).events[0]).toMatchObject({ title: 'nul \uFFFD here' });
+    expect((queued!.data as IngestJob).events[0]).toMatchObject({ title: 'nul \uFFFD here' });
     const left = JSON.parse((await cli('spool', 'list', '--json')).stdout);
     expect(left.jobs.map((j: { id: string }) => j.id).sort()).toEqual(['pixel-b', 'pixel-c']);
 
