@@ -12,6 +12,7 @@ import {
   testConfig,
   view,
 } from './testing/fixtures';
+import { slowProxy } from './testing/slow-proxy';
 
 /**
  * The history cache of a running ads service: decisions for a visitor seen before come from
@@ -122,6 +123,25 @@ describe('history cache', () => {
       expect(await lookups(warm)).toMatchObject({ hit: 2, miss: 1 });
     } finally {
       await warm.close();
+    }
+  });
+
+  it('a listening connection that goes silent (no probe comes back) turns the cache off until it hears again', async () => {
+    const proxy = await slowProxy(bed.env.databaseUrl, 0);
+    const quiet = await startAds(
+      { ...testConfig(bed.env, { redis: false }), DATABASE_URL: proxy.url },
+      { deadlineMs: RELAXED_DEADLINE_MS, listener: { heartbeatMs: 100, probeTimeoutMs: 300 } },
+    );
+    try {
+      expect(quiet.deps.history?.live).toBe(true);
+      // Everything from Postgres now arrives 2 s late: announcements could be missed meanwhile.
+      proxy.delayMs = 2000;
+      await expect.poll(() => quiet.deps.history?.live, { timeout: 3000, interval: 20 }).toBe(false);
+      proxy.delayMs = 0;
+      await expect.poll(() => quiet.deps.history?.live, { timeout: 10_000, interval: 50 }).toBe(true);
+    } finally {
+      await quiet.close();
+      await proxy.close();
     }
   });
 });

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
-import { ChangeListener } from './decide/changes';
+import { ChangeListener, DEFAULT_LISTENER, type ListenerOptions } from './decide/changes';
 import { Directory } from './decide/directory';
 import { HistoryCache } from './decide/history-cache';
 import { PopularCache } from './decide/popular';
@@ -33,6 +33,8 @@ export interface Deps {
    * every history from Postgres. Started (listening) by `startListening`.
    */
   history: HistoryCache | null;
+  /** How the change listener proves it still hears the announcements (see ChangeListener). */
+  listener: ListenerOptions;
   /** Which visitors the history cache loads at start (see prewarm). */
   prewarm: PrewarmOptions;
   /** A decision not finished by then is answered with popular products from memory. */
@@ -89,7 +91,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   // The cache needs its own connection to LISTEN on, so it exists only with a DATABASE_URL.
   const history =
     overrides.history !== undefined ? overrides.history : config.DATABASE_URL ? new HistoryCache({ now }) : null;
-  const listener = history && config.DATABASE_URL ? new ChangeListener(config.DATABASE_URL, history, logger) : null;
+  const listenerOptions = overrides.listener ?? DEFAULT_LISTENER;
+  const listener =
+    history && config.DATABASE_URL ? new ChangeListener(config.DATABASE_URL, history, logger, listenerOptions) : null;
   if (listener) closers.unshift(() => listener.stop());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
   const { registry, metrics } = overrides.registry
@@ -110,6 +114,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     directory: overrides.directory ?? new Directory(db, now),
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
+    listener: listenerOptions,
     prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
     deadlineMs: overrides.deadlineMs ?? 50,
     frequencyCap: overrides.frequencyCap ?? 3,
