@@ -1,36 +1,26 @@
 import { parseVisitorChanges, VISITOR_CHANGES_CHANNEL } from '@rt/db';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eraseVisitor } from './erase';
-import type { QueuedEventData } from './model';
-import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { at, ev, item, writeTestBed } from './test-helpers';
 
-let env: TestEnv;
-let partitions: PartitionCache;
+const bed = writeTestBed();
+const { write } = bed;
 let listener: pg.Client;
 let heard: string[][] = [];
 beforeAll(async () => {
-  env = await createTestEnv();
-  partitions = new PartitionCache(env.db);
-  listener = new pg.Client({ connectionString: env.databaseUrl });
+  listener = new pg.Client({ connectionString: bed.env.databaseUrl });
   await listener.connect();
   listener.on('notification', (n) => {
     if (n.channel === VISITOR_CHANGES_CHANNEL) heard.push(parseVisitorChanges(n.payload));
   });
   await listener.query(`listen ${VISITOR_CHANGES_CHANNEL}`);
 });
-afterAll(async () => {
-  await listener.end();
-  await env.close();
-});
+afterAll(() => listener.end());
 
-const write = (...events: QueuedEventData[]) => writeBatch(env.db, { events, rejected: [] }, { partitions });
 const visitorOf = async (vid: string) =>
   (
-    await env.db
+    await bed.env.db
       .selectFrom('identities')
       .select('visitor_id')
       .where('kind', '=', 'rt_vid')
@@ -92,7 +82,7 @@ describe('visitor change announcements', () => {
     await write(ev({ vid: 'ann-erase', type: 'product_view', product: item('E1'), ts: at(40) }));
     const id = await visitorOf('ann-erase');
     await announced();
-    await eraseVisitor(env.db, 'rt_vid', 'ann-erase');
+    await eraseVisitor(bed.env.db, 'rt_vid', 'ann-erase');
     expect(await announced()).toEqual(new Set([id]));
   });
 });

@@ -1,26 +1,17 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedEventData } from './model';
-import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
+import { describe, expect, it } from 'vitest';
+import { at, ev, item, writeTestBed } from './test-helpers';
 import { writeBatch } from './write-batch';
 
-let env: TestEnv;
-let partitions: PartitionCache;
-beforeAll(async () => {
-  env = await createTestEnv();
-  partitions = new PartitionCache(env.db);
-});
-afterAll(() => env.close());
+const bed = writeTestBed();
+const { write } = bed;
 
-const write = (...events: QueuedEventData[]) => writeBatch(env.db, { events, rejected: [] }, { partitions });
 const cartOf = async (vid: string) => {
-  const v = await env.db
+  const v = await bed.env.db
     .selectFrom('identities')
     .select('visitor_id')
     .where('value', '=', vid)
     .executeTakeFirstOrThrow();
-  return env.db
+  return bed.env.db
     .selectFrom('carts')
     .select(['product_id', 'quantity'])
     .where('visitor_id', '=', v.visitor_id)
@@ -50,7 +41,7 @@ describe('carts', () => {
     await write(ev({ site: 'c1', vid, type: 'add_to_cart', ts: at(5), items: [item('E')] }));
     await write(ev({ site: 'c1', vid, type: 'purchase', transaction_id: 'T-c1', ts: at(6), items: [item('C')] }));
     expect(await cartOf(vid)).toEqual([{ product_id: 'E', quantity: 1 }]);
-    const interest = await env.db
+    const interest = await bed.env.db
       .selectFrom('interest')
       .select(['product_id', 'in_cart'])
       .where('site_id', '=', 'c1')
@@ -84,7 +75,7 @@ describe('product catalog', () => {
         items: [item('Z', { name: 'Old name', price: 15, category: 'toys' })],
       }),
     );
-    const p = await env.db.selectFrom('products').selectAll().where('site_id', '=', 'p1').executeTakeFirstOrThrow();
+    const p = await bed.env.db.selectFrom('products').selectAll().where('site_id', '=', 'p1').executeTakeFirstOrThrow();
     expect(p).toMatchObject({
       name: 'New name',
       price: '20.0000',
@@ -95,7 +86,7 @@ describe('product catalog', () => {
     expect(p.updated_at.toISOString()).toBe(at(10));
     await write(ev({ site: 'p1', type: 'add_to_cart', ts: at(11), items: [{ id: 'Z', price: 18 }] }));
     expect(
-      await env.db
+      await bed.env.db
         .selectFrom('products')
         .select(['name', 'price', 'carts'])
         .where('site_id', '=', 'p1')
@@ -126,9 +117,9 @@ describe('rejected events', () => {
         received_at: at(0),
       },
     ];
-    await writeBatch(env.db, { events: [], rejected }, { partitions });
-    await writeBatch(env.db, { events: [], rejected }, { partitions });
-    const rows = await env.db
+    await writeBatch(bed.env.db, { events: [], rejected }, { partitions: bed.partitions });
+    await writeBatch(bed.env.db, { events: [], rejected }, { partitions: bed.partitions });
+    const rows = await bed.env.db
       .selectFrom('rejected_events')
       .select(['site_id', 'source', 'payload'])
       .orderBy('id')

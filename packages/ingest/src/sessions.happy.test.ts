@@ -1,18 +1,10 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QueuedEventData } from './model';
-import { PartitionCache } from './partitions';
-import { at, ev } from './test-helpers';
+import { at, ev, writeTestBed } from './test-helpers';
 import { writeBatch } from './write-batch';
 
-let env: TestEnv;
-let partitions: PartitionCache;
-beforeAll(async () => {
-  env = await createTestEnv();
-  partitions = new PartitionCache(env.db);
-});
-afterAll(() => env.close());
+const bed = writeTestBed();
 
 // One visitor's day: minutes, type, and the login (index into the scenario's emails).
 const DAY: Array<[number, string, number?]> = [
@@ -48,7 +40,7 @@ function scenario(name: string): QueuedEventData[] {
 
 /** Sessions as a shape independent of ids: which events share one, and each session's fields. */
 async function shape(site: string) {
-  const events = await env.db
+  const events = await bed.env.db
     .selectFrom('events')
     .select(['event_id', 'session_id'])
     .where('site_id', '=', site)
@@ -59,7 +51,7 @@ async function shape(site: string) {
     if (!firstOf.has(e.session_id as string)) firstOf.set(e.session_id as string, i);
     return firstOf.get(e.session_id as string);
   });
-  const sessions = await env.db
+  const sessions = await bed.env.db
     .selectFrom('sessions')
     .select(['started_at', 'last_event_at', 'ended_at', 'end_reason', 'event_count'])
     .select((eb) => eb.fn.coalesce(eb.ref('email_sha256'), eb.val('')).as('identified'))
@@ -90,7 +82,7 @@ describe('sessions', () => {
     const shapes = [];
     for (const [name, split] of Object.entries(orders)) {
       for (const batch of split(scenario(name)))
-        await writeBatch(env.db, { events: batch, rejected: [] }, { partitions });
+        await writeBatch(bed.env.db, { events: batch, rejected: [] }, { partitions: bed.partitions });
       shapes.push(await shape(`sess-${name}`));
     }
     const [first, ...rest] = shapes;
@@ -107,21 +99,22 @@ describe('sessions', () => {
       [1, null, false],
     ]);
     expect(
-      await env.db.selectFrom('sessions').select('id').where('site_id', '=', 'sess-reverse').execute(),
+      await bed.env.db.selectFrom('sessions').select('id').where('site_id', '=', 'sess-reverse').execute(),
     ).toHaveLength(6);
   });
 
   it('uses deterministic ids: the same events give the same session ids in another write order', async () => {
     const evs = scenario('det').map((e) => ({ ...e, site: 'sess-det-a', vid: 'vid-det' }));
-    for (const e of [...evs].reverse()) await writeBatch(env.db, { events: [e], rejected: [] }, { partitions });
-    const a = await env.db
+    for (const e of [...evs].reverse())
+      await writeBatch(bed.env.db, { events: [e], rejected: [] }, { partitions: bed.partitions });
+    const a = await bed.env.db
       .selectFrom('events')
       .select(['event_id', 'session_id'])
       .where('site_id', '=', 'sess-det-a')
       .orderBy('event_id')
       .execute();
     const visitor = (
-      await env.db
+      await bed.env.db
         .selectFrom('identities')
         .select('visitor_id')
         .where('value', '=', 'vid-det')
@@ -133,7 +126,7 @@ describe('sessions', () => {
 
   it('gives bots and opted-out events no session', async () => {
     await writeBatch(
-      env.db,
+      bed.env.db,
       {
         events: [
           ev({ site: 'sess-x', type: 'page_view', is_bot: true }),
@@ -141,9 +134,9 @@ describe('sessions', () => {
         ],
         rejected: [],
       },
-      { partitions },
+      { partitions: bed.partitions },
     );
-    const rows = await env.db
+    const rows = await bed.env.db
       .selectFrom('events')
       .select(['visitor_id', 'session_id'])
       .where('site_id', '=', 'sess-x')
@@ -157,7 +150,7 @@ describe('sessions', () => {
   it('need no index on events.session_id: stored events are found through (visitor_id, ts)', async () => {
     // The late-event path (re-sessionizing stored events) is covered by the arrival-order test above.
     const { rows } = await sql<{ indexdef: string }>`
-      select indexdef from pg_indexes where tablename = 'events'`.execute(env.db);
+      select indexdef from pg_indexes where tablename = 'events'`.execute(bed.env.db);
     expect(rows.map((r) => r.indexdef).join('\n')).toContain('(visitor_id, ts)');
     expect(rows.filter((r) => r.indexdef.includes('session_id'))).toEqual([]);
   });

@@ -1,5 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEventData } from './model';
+import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import type { BatchInput, QueuedEventData } from './model';
+import { PartitionCache } from './partitions';
+import { type WriteStats, writeBatch } from './write-batch';
+
+export interface WriteTestBed {
+  env: TestEnv;
+  partitions: PartitionCache;
+  /** Writes these events as one batch (with these rejected records). */
+  write(...events: QueuedEventData[]): Promise<WriteStats>;
+  writeWith(events: QueuedEventData[], rejected: BatchInput['rejected']): Promise<WriteStats>;
+}
+
+/** A test file's own database and partition cache, created before its tests and closed after. */
+export function writeTestBed(): WriteTestBed {
+  const bed = {
+    write: (...events: QueuedEventData[]) => bed.writeWith(events, []),
+    writeWith: (events: QueuedEventData[], rejected: BatchInput['rejected']) =>
+      writeBatch(bed.env.db, { events, rejected }, { partitions: bed.partitions }),
+  } as WriteTestBed;
+  beforeAll(async () => {
+    bed.env = await createTestEnv();
+    bed.partitions = new PartitionCache(bed.env.db);
+  });
+  afterAll(() => bed.env?.close());
+  return bed;
+}
 
 /** A queued event as the pixel would put it on the queue, with overrides. */
 export function ev(over: Partial<QueuedEventData> & { type: string }): QueuedEventData {

@@ -1,23 +1,13 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedEventData } from './model';
-import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { describe, expect, it } from 'vitest';
+import { at, ev, item, writeTestBed } from './test-helpers';
 
-let env: TestEnv;
-let partitions: PartitionCache;
-beforeAll(async () => {
-  env = await createTestEnv();
-  partitions = new PartitionCache(env.db);
-});
-afterAll(() => env.close());
+const bed = writeTestBed();
+const { write } = bed;
 
-const write = (...events: QueuedEventData[]) => writeBatch(env.db, { events, rejected: [] }, { partitions });
 const hash = (c: string) => c.repeat(64);
 const identity = async (kind: 'rt_vid' | 'email_sha256' | 'rt_fp', value: string) =>
   (
-    await env.db
+    await bed.env.db
       .selectFrom('identities')
       .select('visitor_id')
       .where('kind', '=', kind)
@@ -47,7 +37,7 @@ describe('visitor resolution and identity links', () => {
     // The email alone (a partner passing the hash, or another device) resolves to the same visitor.
     await write(ev({ site: 'id1', vid: 'v-link-phone', type: 'identify', email_sha256: hash('1'), ts: at(2) }));
     expect(await identity('rt_vid', 'v-link-phone')).toBe(visitor);
-    const { n } = await env.db
+    const { n } = await bed.env.db
       .selectFrom('visitors')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('id', '=', visitor as string)
@@ -83,7 +73,7 @@ describe('visitor resolution and identity links', () => {
 
     // The visitor seen first survives; the other points to it; every id now leads to the survivor.
     const survivor = laptop;
-    const rows = await env.db
+    const rows = await bed.env.db
       .selectFrom('visitors')
       .select(['id', 'merged_into'])
       .where('id', 'in', [laptop, phone])
@@ -97,7 +87,7 @@ describe('visitor resolution and identity links', () => {
     ] as const) {
       expect(await identity(k, v)).toBe(survivor);
     }
-    const interest = await env.db
+    const interest = await bed.env.db
       .selectFrom('interest')
       .select(['visitor_id', 'product_id', 'view_count', 'in_cart'])
       .where('site_id', '=', 'id3')
@@ -107,7 +97,7 @@ describe('visitor resolution and identity links', () => {
       { visitor_id: survivor, product_id: 'P1', view_count: 2, in_cart: true },
       { visitor_id: survivor, product_id: 'P2', view_count: 1, in_cart: true },
     ]);
-    const cart = await env.db
+    const cart = await bed.env.db
       .selectFrom('carts')
       .select(['visitor_id', 'product_id'])
       .where('site_id', '=', 'id3')
@@ -118,7 +108,7 @@ describe('visitor resolution and identity links', () => {
       { visitor_id: survivor, product_id: 'P2' },
     ]);
     // Events keep the visitor they were stored with.
-    const stored = await env.db
+    const stored = await bed.env.db
       .selectFrom('events')
       .select(['visitor_id', 'type'])
       .where('site_id', '=', 'id3')
@@ -128,7 +118,7 @@ describe('visitor resolution and identity links', () => {
 
     // Later events from the phone's cookie land on the survivor.
     await write(ev({ site: 'id3', vid: 'v-phone', type: 'view_item', ts: at(7), items: [item('P2')] }));
-    const p2 = await env.db
+    const p2 = await bed.env.db
       .selectFrom('interest')
       .select(['visitor_id', 'view_count'])
       .where('site_id', '=', 'id3')
@@ -144,7 +134,7 @@ describe('visitor resolution and identity links', () => {
       ev({ site: 'id4', vid: 'v-bot', type: 'purchase', transaction_id: 'T-bot', is_bot: true, items: [item('Q')] }),
     );
     expect(await identity('rt_vid', 'v-bot')).toBeUndefined();
-    const events = await env.db
+    const events = await bed.env.db
       .selectFrom('events')
       .select(['visitor_id', 'is_bot'])
       .where('site_id', '=', 'id4')
@@ -152,14 +142,14 @@ describe('visitor resolution and identity links', () => {
     expect(events.every((e) => e.visitor_id === null)).toBe(true);
     expect(events.filter((e) => e.is_bot)).toHaveLength(2);
     // The opted-out view counts for popularity (no person attached); the bot's actions count nowhere.
-    const product = await env.db
+    const product = await bed.env.db
       .selectFrom('products')
       .select(['views', 'carts', 'purchases'])
       .where('site_id', '=', 'id4')
       .executeTakeFirstOrThrow();
     expect(product).toEqual({ views: 1, carts: 0, purchases: 0 });
-    expect(await env.db.selectFrom('orders').select('transaction_id').where('site_id', '=', 'id4').execute()).toEqual(
-      [],
-    );
+    expect(
+      await bed.env.db.selectFrom('orders').select('transaction_id').where('site_id', '=', 'id4').execute(),
+    ).toEqual([]);
   });
 });

@@ -1,19 +1,11 @@
-import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { describe, expect, it } from 'vitest';
+import type { QueuedEventData } from './model';
+import { at, ev, item, writeTestBed } from './test-helpers';
+import type { writeBatch } from './write-batch';
 
-let env: TestEnv;
-let partitions: PartitionCache;
-beforeAll(async () => {
-  env = await createTestEnv();
-  partitions = new PartitionCache(env.db);
-});
-afterAll(() => env.close());
-
-const write = (events: ReturnType<typeof ev>[], rejected: Parameters<typeof writeBatch>[1]['rejected'] = []) =>
-  writeBatch(env.db, { events, rejected }, { partitions });
+const bed = writeTestBed();
+const write = (events: QueuedEventData[], rejected: Parameters<typeof writeBatch>[1]['rejected'] = []) =>
+  bed.writeWith(events, rejected);
 
 describe('writeBatch', () => {
   it('stores events with visitor and derived state: products, interest, carts, orders', async () => {
@@ -28,7 +20,7 @@ describe('writeBatch', () => {
     const stats = await write(batch);
     expect(stats).toMatchObject({ events: 5, inserted: 5, duplicates: 0 });
 
-    const events = await env.db
+    const events = await bed.env.db
       .selectFrom('events')
       .selectAll()
       .where(
@@ -42,14 +34,14 @@ describe('writeBatch', () => {
     expect(visitorIds.size).toBe(1);
     const visitor = [...visitorIds][0] as string;
     expect(
-      await env.db.selectFrom('identities').select(['kind', 'visitor_id']).where('value', '=', vid).execute(),
+      await bed.env.db.selectFrom('identities').select(['kind', 'visitor_id']).where('value', '=', vid).execute(),
     ).toEqual([{ kind: 'rt_vid', visitor_id: visitor }]);
 
-    const product = await env.db.selectFrom('products').selectAll().where('id', '=', 'A').executeTakeFirstOrThrow();
+    const product = await bed.env.db.selectFrom('products').selectAll().where('id', '=', 'A').executeTakeFirstOrThrow();
     expect(product).toMatchObject({ name: 'Product A', views: 2, carts: 1, purchases: 0 });
     expect(Number(product.price)).toBe(10); // the add_to_cart at minute 2 carried price 10, the latest
 
-    const cart = await env.db
+    const cart = await bed.env.db
       .selectFrom('carts')
       .select(['product_id', 'quantity'])
       .where('visitor_id', '=', visitor)
@@ -59,7 +51,7 @@ describe('writeBatch', () => {
       { product_id: 'A', quantity: 1 },
       { product_id: 'B', quantity: 1 },
     ]);
-    const interest = await env.db
+    const interest = await bed.env.db
       .selectFrom('interest')
       .selectAll()
       .where('visitor_id', '=', visitor)
@@ -79,16 +71,16 @@ describe('writeBatch', () => {
       items: [item('A')],
     });
     await write([purchase]);
-    expect(await env.db.selectFrom('carts').select('product_id').where('visitor_id', '=', visitor).execute()).toEqual(
-      [],
-    );
-    const order = await env.db
+    expect(
+      await bed.env.db.selectFrom('carts').select('product_id').where('visitor_id', '=', visitor).execute(),
+    ).toEqual([]);
+    const order = await bed.env.db
       .selectFrom('orders')
       .selectAll()
       .where('transaction_id', '=', 'T-1')
       .executeTakeFirstOrThrow();
     expect(order).toMatchObject({ visitor_id: visitor, event_id: purchase.event_id, value: '22.0000' });
-    const after = await env.db.selectFrom('interest').selectAll().where('visitor_id', '=', visitor).execute();
+    const after = await bed.env.db.selectFrom('interest').selectAll().where('visitor_id', '=', visitor).execute();
     expect(after.find((r) => r.product_id === 'A')).toMatchObject({ in_cart: false });
     expect(after.find((r) => r.product_id === 'A')?.purchased_at?.toISOString()).toBe(at(5));
     expect(after.find((r) => r.product_id === 'B')).toMatchObject({ in_cart: false, purchased_at: null });
@@ -106,17 +98,17 @@ describe('writeBatch', () => {
     ];
     await write(batch, rejected);
     const snapshot = async () => ({
-      events: await env.db
+      events: await bed.env.db
         .selectFrom('events')
         .select(['event_id', 'visitor_id', 'session_id'])
         .orderBy('event_id')
         .execute(),
-      products: await env.db.selectFrom('products').selectAll().where('id', '=', 'R').execute(),
-      interest: await env.db.selectFrom('interest').selectAll().where('product_id', '=', 'R').execute(),
-      orders: await env.db.selectFrom('orders').selectAll().execute(),
-      sessions: await env.db.selectFrom('sessions').selectAll().orderBy('id').execute(),
-      rejected: await env.db.selectFrom('rejected_events').select(['reason', 'payload']).execute(),
-      visitors: await env.db.selectFrom('visitors').select('id').orderBy('id').execute(),
+      products: await bed.env.db.selectFrom('products').selectAll().where('id', '=', 'R').execute(),
+      interest: await bed.env.db.selectFrom('interest').selectAll().where('product_id', '=', 'R').execute(),
+      orders: await bed.env.db.selectFrom('orders').selectAll().execute(),
+      sessions: await bed.env.db.selectFrom('sessions').selectAll().orderBy('id').execute(),
+      rejected: await bed.env.db.selectFrom('rejected_events').select(['reason', 'payload']).execute(),
+      visitors: await bed.env.db.selectFrom('visitors').select('id').orderBy('id').execute(),
     });
     const before = await snapshot();
     const stats = await write([...batch].reverse(), rejected);
@@ -145,12 +137,12 @@ describe('writeBatch', () => {
     const later = [ev({ vid, type: 'view_item', ts: at(22), items: [item('M')] })];
     const stats = await write([first[1] as ReturnType<typeof ev>, ...later, first[0] as ReturnType<typeof ev>]);
     expect(stats).toMatchObject({ events: 3, inserted: 1, duplicates: 2 });
-    const ids = await env.db.selectFrom('events').select('event_id').execute();
+    const ids = await bed.env.db.selectFrom('events').select('event_id').execute();
     const mine = [...first, ...later].map((e) => e.event_id);
     expect(ids.filter((r) => mine.includes(r.event_id))).toHaveLength(3);
-    const [product] = await env.db.selectFrom('products').select('views').where('id', '=', 'M').execute();
+    const [product] = await bed.env.db.selectFrom('products').select('views').where('id', '=', 'M').execute();
     expect(Number(product?.views)).toBe(3);
-    const keys = await env.db.selectFrom('event_keys').select('event_id').execute();
+    const keys = await bed.env.db.selectFrom('event_keys').select('event_id').execute();
     expect(keys.filter((k) => mine.includes(k.event_id))).toHaveLength(3);
   });
 });
