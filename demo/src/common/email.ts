@@ -19,3 +19,15 @@ export function parseEmail(value: unknown): string {
   }
   return email;
 }
+
+/** A login form's email, or the message and the value to show the form again with. */
+export function loginEmail(
+  form: Record<string, string | undefined>,
+): { email: string } | { error: string; value: string } {
+  try {
+    return { email: parseEmail(form.email) };
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    return { error: err.message, value: form.email ?? '' };
+  }
+}

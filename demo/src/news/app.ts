@@ -1,8 +1,8 @@
 import { mountOps, type Registry } from '@rt/runtime';
 import { type Context, Hono } from 'hono';
 import { canonicalHost } from '../common/canonical';
-import { emailSha256, parseEmail } from '../common/email';
-import { BadInputError, httpStatusOf, NotFoundError } from '../common/errors';
+import { emailSha256, loginEmail } from '../common/email';
+import { handleErrors, NotFoundError } from '../common/errors';
 import { readForm } from '../common/form';
 import { type Html, html } from '../common/html';
 import { SessionStore } from '../common/sessions';
@@ -54,14 +54,9 @@ export function createNewsApp(deps: NewsDeps): Hono {
   app.get('/login', (c) => render(c, 'Log in', loginView()));
 
   app.post('/login', async (c) => {
-    const form = await readForm(c);
-    let email: string;
-    try {
-      email = parseEmail(form.email);
-    } catch (err) {
-      if (!(err instanceof BadInputError)) throw err;
-      return render(c, 'Log in', loginView(err.message, form.email ?? ''), undefined, 400);
-    }
+    const login = loginEmail(await readForm(c));
+    if ('error' in login) return render(c, 'Log in', loginView(login.error, login.value), undefined, 400);
+    const { email } = login;
     const reader = sessions.ensure(c);
     reader.email = email;
     reader.emailSha256 = emailSha256(email);
@@ -78,14 +73,10 @@ export function createNewsApp(deps: NewsDeps): Hono {
   });
 
   app.notFound((c) => render(c, 'Not found', messageView('Not found', 'There is no page here.'), undefined, 404));
-  app.onError((err, c) => {
-    const status = httpStatusOf(err);
-    if (status === 500) {
-      deps.onServerError?.(err);
-      return c.html('<h1>Something went wrong</h1>', 500);
-    }
-    const title = status === 404 ? 'Not found' : 'Please check your input';
-    return render(c, title, messageView(title, err.message), undefined, status);
-  });
+  handleErrors(
+    app,
+    (c, title, message, status) => render(c, title, messageView(title, message), undefined, status),
+    deps.onServerError,
+  );
   return app;
 }

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { parseEmail } from '../common/email';
-import { BadInputError } from '../common/errors';
+import { loginEmail } from '../common/email';
 import { readForm } from '../common/form';
 import type { ShopContext } from './context';
 import { loginView } from './views';
@@ -16,14 +15,9 @@ export function accountRoutes(ctx: ShopContext): Hono {
   app.get('/login', (c) => ctx.render(c, 'Log in', loginView()));
 
   app.post('/login', async (c) => {
-    const form = await readForm(c);
-    let email: string;
-    try {
-      email = parseEmail(form.email);
-    } catch (err) {
-      if (!(err instanceof BadInputError)) throw err;
-      return ctx.render(c, 'Log in', loginView(err.message, form.email ?? ''), [], 400);
-    }
+    const login = loginEmail(await readForm(c));
+    if ('error' in login) return ctx.render(c, 'Log in', loginView(login.error, login.value), [], 400);
+    const { email } = login;
     const session = ctx.sessions.ensure(c);
     session.email = email;
     session.pending.push({ fn: 'identify', email });

@@ -1,7 +1,7 @@
 import { mountOps, type Registry } from '@rt/runtime';
 import { Hono } from 'hono';
 import { canonicalHost } from '../common/canonical';
-import { httpStatusOf, NotFoundError } from '../common/errors';
+import { handleErrors, NotFoundError } from '../common/errors';
 import { accountRoutes } from './account-routes';
 import { cartRoutes } from './cart-routes';
 import { createShopContext, type ShopDeps } from './context';
@@ -50,14 +50,10 @@ export function createShopApp(deps: ShopAppDeps): Hono {
   app.route('/', accountRoutes(ctx));
 
   app.notFound((c) => ctx.render(c, 'Not found', messageView('Not found', 'There is no page here.'), [], 404));
-  app.onError((err, c) => {
-    const status = httpStatusOf(err);
-    if (status === 500) {
-      deps.onServerError?.(err);
-      return c.html('<h1>Something went wrong</h1>', 500);
-    }
-    const title = status === 404 ? 'Not found' : 'Please check your input';
-    return ctx.render(c, title, messageView(title, err.message), [], status);
-  });
+  handleErrors(
+    app,
+    (c, title, message, status) => ctx.render(c, title, messageView(title, message), [], status),
+    deps.onServerError,
+  );
   return app;
 }
