@@ -1,6 +1,6 @@
-import { isBotUserAgent, parseEvent, pgSafe, type QueuedEvent } from '@rt/events';
+import { parseEvent, type QueuedEvent } from '@rt/events';
 import type { RejectedRecord } from '@rt/queue';
-import { rejection } from '../collect';
+import { rejection, requestContext } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
 import { reasonLabel } from '../metrics';
@@ -78,13 +78,7 @@ export function prepareGif(deps: Deps, hit: GifHit): GifRecord {
     domain: deps.config.COOKIE_DOMAIN,
   });
   deps.metrics.cookieState(visitor.state);
-  const result = parseEvent(raw, {
-    site,
-    vid: visitor.vid,
-    cookieState: visitor.state,
-    isBot: isBotUserAgent(hit.userAgent ?? null),
-    receivedAt: at,
-  });
+  const result = parseEvent(raw, requestContext(site, visitor, hit.userAgent ?? null, at));
   if (result.ok) {
     deps.metrics.acceptedFrom('gif', 1);
     return { events: [result.event], rejected: [], cookies: visitor.setCookies };
@@ -94,7 +88,7 @@ export function prepareGif(deps: Deps, hit: GifHit): GifRecord {
   // The payload of a rejected GIF event is its query string, as sent.
   return {
     events: [],
-    rejected: [rejection(site, 'gif', result.reason, pgSafe(search), at)],
+    rejected: [rejection(site, 'gif', result.reason, search, at)],
     cookies: visitor.setCookies,
   };
 }
