@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isUuid } from './uuid';
 
 /**
  * The channel on which writers announce, at commit, the visitors whose history changed (events,
@@ -23,10 +24,8 @@ export function visitorChangePayloads(ids: Iterable<string>): string[] {
 /** The visitor ids of one payload (anything that is not a UUID is ignored). */
 export function parseVisitorChanges(payload: string | undefined): string[] {
   if (!payload) return [];
-  return payload.split(',').filter((id) => UUID.test(id));
+  return payload.split(',').filter(isUuid);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A query that announces the visitors when (and only if) the surrounding transaction commits;

@@ -14,3 +14,4 @@ export {
   monthPartitionsFor,
 } from './partitions';
 export * from './types';
+export { isUuid } from './uuid';

@@ -1,4 +1,4 @@
-import { type Db, notifyVisitorChanges } from '@rt/db';
+import { type Db, isUuid, notifyVisitorChanges } from '@rt/db';
 import { sql } from 'kysely';
 
 export type EraseKind = 'rt_vid' | 'email_sha256' | 'visitor_id';
@@ -10,8 +10,6 @@ export interface EraseResult {
   events: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Removes a visitor's personal data (SPEC sections 5, 7): identities, interest, carts, the
  * email hash of its sessions; events and orders keep their counts but lose the visitor id.
@@ -22,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function eraseVisitor(db: Db, kind: EraseKind, value: string): Promise<EraseResult> {
   return db.transaction().execute(async (trx) => {
     let start: string | undefined;
-    if (kind === 'visitor_id') start = UUID.test(value) ? value.toLowerCase() : undefined;
+    if (kind === 'visitor_id') start = isUuid(value) ? value.toLowerCase() : undefined;
     else {
       const row = await trx
         .selectFrom('identities')

@@ -1,15 +1,15 @@
+import { isUuid } from '@rt/db';
 import { eraseVisitor } from '@rt/ingest';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/i;
 type Kind = 'visitor_id' | 'rt_vid' | 'email_sha256';
 
 /** A uuid is a visitor id when such a visitor exists, else an rt_vid cookie value; 64 hex is an email hash. */
 async function inferKind(ctx: CliContext, value: string): Promise<Kind> {
   if (SHA256.test(value)) return 'email_sha256';
-  if (!UUID.test(value)) {
+  if (!isUuid(value)) {
     throw new CliError(`"${value}" is neither a visitor id / rt_vid (uuid) nor an email hash (64 hex characters)`);
   }
   const visitor = await ctx.getDb().selectFrom('visitors').select('id').where('id', '=', value).executeTakeFirst();
@@ -30,7 +30,7 @@ export function registerErase(program: Command, ctx: CliContext): void {
         throw new CliError(`--kind must be visitor_id, rt_vid or email_sha256, not "${opts.kind}"`);
       }
       const kind = (opts.kind as Kind | undefined) ?? (await inferKind(ctx, value));
-      if (kind === 'email_sha256' ? !SHA256.test(value) : !UUID.test(value)) {
+      if (kind === 'email_sha256' ? !SHA256.test(value) : !isUuid(value)) {
         throw new CliError(`"${value}" is not a valid ${kind}`);
       }
       const normalized = value.toLowerCase();
