@@ -2,6 +2,7 @@ import type { Db } from '@rt/db';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { CatalogProduct } from './popular';
+import { productKey } from './rank';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
 export interface Engagement {
@@ -128,7 +129,7 @@ const MAX_CATALOG = 200_000;
 
 function engagement(r: EngagementRow): Engagement {
   const [site, id, name, price, currency, url, image] = r;
-  const key = `${site}\u001f${id}`;
+  const key = productKey(site, id);
   let product = catalog.get(key);
   if (!product) {
     if (catalog.size >= MAX_CATALOG) catalog.clear();

@@ -1,5 +1,6 @@
 import type { Db } from '@rt/db';
 import { sql } from 'kysely';
+import { productKey } from './rank';
 
 export interface CatalogProduct {
   site: string;
@@ -56,7 +57,7 @@ export class PopularCache {
       .selectAll()
       .where('rn', '<=', perSite)
       .execute();
-    const totals = new Map(rows.map((r) => [`${r.site_id}\u001f${r.id}`, score(r)]));
+    const totals = new Map(rows.map((r) => [productKey(r.site_id, r.id), score(r)]));
     const windowMs = this.opts.windowMs ?? 15 * 60_000;
     this.snapshots = this.snapshots.filter((s) => now - s.at <= windowMs);
     const base = this.snapshots[0]?.totals;
@@ -65,7 +66,7 @@ export class PopularCache {
     if (!last || now - last.at >= windowMs / 10) this.snapshots.push({ at: now, totals });
     const bySite = new Map<string, Scored[]>();
     for (const r of rows) {
-      const key = `${r.site_id}\u001f${r.id}`;
+      const key = productKey(r.site_id, r.id);
       const total = totals.get(key)!;
       const list = bySite.get(r.site_id) ?? [];
       list.push({

@@ -24,12 +24,16 @@ export const productKey = (site: string, id: string) => `${site}\u001f${id}`;
 const NEVER = Number.NEGATIVE_INFINITY;
 
 /** What one product's engagements add up to: latest cart and view times, latest purchase. */
-interface Merged {
-  product: CatalogProduct;
-  key: string;
+interface Merged extends Candidate {
   cartAt: number;
   viewAt: number;
   boughtAt: number;
+}
+
+/** A candidate of a prepared history: the product and its productKey. */
+export interface Candidate {
+  product: CatalogProduct;
+  key: string;
 }
 
 /**
@@ -38,9 +42,9 @@ interface Merged {
  */
 export interface Prepared {
   /** In the cart and not bought since, latest first. */
-  cart: { product: CatalogProduct; key: string }[];
+  cart: Candidate[];
   /** Viewed (or carted then bought and viewed again), latest interest first. */
-  viewed: { product: CatalogProduct; key: string }[];
+  viewed: Candidate[];
   /** Bought at or after the latest interest: never shown, not even as popular. */
   bought: Set<string>;
 }
@@ -80,8 +84,7 @@ export function prepare(history: RankInput['history']): Prepared {
   }
   cart.sort((a, b) => b.cartAt - a.cartAt);
   viewed.sort((a, b) => Math.max(b.viewAt, b.cartAt) - Math.max(a.viewAt, a.cartAt));
-  const strip = (m: Merged) => ({ product: m.product, key: m.key });
-  return { cart: cart.map(strip), viewed: viewed.map(strip), bought };
+  return { cart, viewed, bought };
 }
 
 export type PickInput = Omit<RankInput, 'history'>;
