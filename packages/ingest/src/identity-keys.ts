@@ -51,3 +51,27 @@ export class KeyUnion {
     return this.parent.keys();
   }
 }
+
+/**
+ * Joins the ids each event carries (ids seen together are one person, as far as these events
+ * show). Returns the union and, per event, its first id (undefined for an event with none: bots,
+ * opted out); `onKey` sees every id with its key once per event that carries it.
+ */
+export function linkEvents(
+  evs: Ev[],
+  onKey?: (id: string, key: IdentityKey) => void,
+): { union: KeyUnion; firstIds: Array<string | undefined> } {
+  const union = new KeyUnion();
+  const firstIds = new Array<string | undefined>(evs.length);
+  evs.forEach((ev, i) => {
+    const keys = identityKeysOf(ev);
+    for (const k of keys) {
+      const id = idKey(k.kind, k.value);
+      onKey?.(id, k);
+      union.add(id);
+      if (firstIds[i] === undefined) firstIds[i] = id;
+      else union.union(firstIds[i] as string, id);
+    }
+  });
+  return { union, firstIds };
+}

@@ -1,4 +1,4 @@
-import { identityKeysOf, idKey, KeyUnion } from './identity-keys';
+import { linkEvents } from './identity-keys';
 import type { Ev } from './model';
 
 /** FNV-1a over the UTF-16 code units: cheap and stable, enough to spread people over parts. */
@@ -17,20 +17,7 @@ function hash(s: string): number {
  */
 export function splitByPerson(evs: Ev[], parts: number): Ev[][] {
   if (parts <= 1 || evs.length === 0) return [evs];
-  const union = new KeyUnion();
-  const firstKey: Array<string | undefined> = new Array(evs.length);
-  evs.forEach((ev, i) => {
-    const keys = identityKeysOf(ev);
-    if (keys.length === 0) return;
-    const k0 = idKey((keys[0] as (typeof keys)[number]).kind, (keys[0] as (typeof keys)[number]).value);
-    union.add(k0);
-    firstKey[i] = k0;
-    for (let j = 1; j < keys.length; j++) {
-      const k = idKey((keys[j] as (typeof keys)[number]).kind, (keys[j] as (typeof keys)[number]).value);
-      union.add(k);
-      union.union(k0, k);
-    }
-  });
+  const { union, firstIds: firstKey } = linkEvents(evs);
   const out: Ev[][] = Array.from({ length: parts }, () => []);
   const partOfRoot = new Map<string, number>();
   let dealt = 0;

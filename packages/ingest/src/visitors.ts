@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IdentityKind } from '@rt/db';
 import { sql, type Transaction } from 'kysely';
-import { type IdentityKey, identityKeysOf, idKey, KeyUnion } from './identity-keys';
+import { type IdentityKey, idKey, type KeyUnion, linkEvents } from './identity-keys';
 import { mergeVisitors, type VisitorMerge } from './merge';
 import { type Ev, RetryableConflict } from './model';
 import { runTogether, type Statement } from './statements';
@@ -26,17 +26,8 @@ function buildComponents(evs: Ev[]): {
   union: KeyUnion;
   keyed: Map<string, IdentityKey>;
 } {
-  const union = new KeyUnion();
   const keyed = new Map<string, IdentityKey>();
-  for (const ev of evs) {
-    const keys = identityKeysOf(ev).map((k) => {
-      const id = idKey(k.kind, k.value);
-      keyed.set(id, k);
-      union.add(id);
-      return id;
-    });
-    for (let i = 1; i < keys.length; i++) union.union(keys[0] as string, keys[i] as string);
-  }
+  const { union, firstIds } = linkEvents(evs, (id, k) => keyed.set(id, k));
   const components = new Map<string, Component>();
   for (const k of union.keys()) {
     const root = union.find(k);
@@ -47,14 +38,14 @@ function buildComponents(evs: Ev[]): {
     }
     c.keys.push(keyed.get(k) as IdentityKey);
   }
-  for (const ev of evs) {
-    const first = identityKeysOf(ev)[0];
-    if (!first) continue;
-    const c = components.get(union.find(idKey(first.kind, first.value))) as Component;
+  evs.forEach((ev, i) => {
+    const first = firstIds[i];
+    if (first === undefined) return;
+    const c = components.get(union.find(first)) as Component;
     c.evs.push(ev);
     c.minMs = Math.min(c.minMs, ev.ms);
     c.maxMs = Math.max(c.maxMs, ev.ms);
-  }
+  });
   return { components, union, keyed };
 }
 
