@@ -7,6 +7,25 @@ export const QUEUES = {
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
+/**
+ * A job as the pixel spools it on disk (one JSON line) while the queue cannot take it; its id
+ * is the BullMQ job id, so adding it twice adds it once.
+ */
+export interface SpoolRecord {
+  id: string;
+  queue: QueueName;
+  name: string;
+  data: unknown;
+}
+
+/** A spooled job the answering queue refused, as set aside in the spool's quarantine.log. */
+export interface QuarantinedRecord extends SpoolRecord {
+  /** The queue's error. */
+  reason: string;
+  /** When it was set aside (ISO time). */
+  at: string;
+}
+
 const item = z
   .object({
     id: z.string(),

@@ -1,14 +1,9 @@
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { QuarantinedRecord, SpoolRecord } from '@rt/queue';
 import type { Logger } from '@rt/runtime';
 
-/** One job as spooled: its deterministic id makes a replay after a crash add it only once. */
-export interface SpoolRecord {
-  id: string;
-  queue: 'events' | 'privacy';
-  name: string;
-  data: unknown;
-}
+export type { SpoolRecord };
 
 const SEGMENT = /^seg-(\d{12})\.log$/;
 const ROTATE_BYTES = 8 * 1024 * 1024;
@@ -122,7 +117,8 @@ export class Spool {
       if (!(await queueUp(err).catch(() => false))) throw err; // an outage, not a bad record
       const fh = await open(join(this.dir, 'quarantine.log'), 'a');
       try {
-        await fh.write(`${JSON.stringify({ ...record, reason: String(err), at: new Date().toISOString() })}\n`);
+        const line: QuarantinedRecord = { ...record, reason: String(err), at: new Date().toISOString() };
+        await fh.write(`${JSON.stringify(line)}\n`);
         await fh.datasync();
       } finally {
         await fh.close();

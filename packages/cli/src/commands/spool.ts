@@ -1,39 +1,32 @@
 import { appendFile, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pgSafeDeep } from '@rt/events';
-import { QUEUES, type QueueName } from '@rt/queue';
+import { QUEUES, type QuarantinedRecord, type SpoolRecord } from '@rt/queue';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
-
-/** A job the pixel set aside because the queue refused it while answering (spool.ts, quarantine). */
-export interface QuarantinedJob {
-  id: string;
-  queue: QueueName;
-  name: string;
-  data: unknown;
-  reason?: string;
-  at?: string;
-}
 
 /** quarantine.log, and the files a replay interrupted by a crash left behind. */
 const QUARANTINE_FILE = /^quarantine(\.replaying-\d+)?\.log$/;
 
+/** A quarantine line as read: reason and time may be missing from a line written by hand. */
+type Quarantined = SpoolRecord & Partial<QuarantinedRecord>;
+
 interface Line {
   file: string;
   text: string;
-  job: QuarantinedJob | null;
+  job: Quarantined | null;
 }
 
-function parse(text: string): QuarantinedJob | null {
+function parse(text: string): Quarantined | null {
   try {
-    const r = JSON.parse(text) as Partial<QuarantinedJob>;
+    const r = JSON.parse(text) as Partial<Quarantined>;
     const ok =
       typeof r.id === 'string' &&
       typeof r.name === 'string' &&
       typeof r.queue === 'string' &&
       Object.hasOwn(QUEUES, r.queue) &&
       r.data !== undefined;
-    return ok ? (r as QuarantinedJob) : null;
+    return ok ? (r as Quarantined) : null;
   } catch {
     return null;
   }
