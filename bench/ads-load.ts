@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BENCH_SHAPE, benchCookie } from './ads-seed';
+import { BENCH_COOKIE_PREFIX, BENCH_SHAPE } from './ads-seed';
 
 // autocannon ships no types; this is its documented programmatic API.
 const autocannon = createRequire(import.meta.url)('autocannon') as (
@@ -47,8 +47,8 @@ export async function paced(port: number, rate: number, seconds: number, path = 
       String(rate),
       String(seconds),
       path,
-      // The client appends the visitor number, 6 digits, as benchCookie does.
-      `rt_vid=${benchCookie(0).replace(/\d{6}$/, '')}`,
+      // The client appends the visitor number in 6 digits, as benchCookie does.
+      `rt_vid=${BENCH_COOKIE_PREFIX}`,
       String(BENCH_SHAPE.visitors),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -4,7 +4,9 @@ import { sql } from 'kysely';
 export const BENCH_SHAPE = { visitors: 5000, products: 2000, viewsPerVisitor: 40, cartPerVisitor: 2, shown: 6 };
 
 /** The rt_vid cookie value of bench visitor i (1-based). */
-export const benchCookie = (i: number) => `bench-visitor-cookie-${String(i).padStart(6, '0')}`;
+/** The bench visitors' rt_vid values: this prefix and the visitor number in 6 digits. */
+export const BENCH_COOKIE_PREFIX = 'bench-visitor-cookie-';
+export const benchCookie = (i: number) => `${BENCH_COOKIE_PREFIX}${String(i).padStart(6, '0')}`;
 
 /**
  * Thousands of visitors with realistic histories, written server-side with generate_series:
@@ -25,7 +27,7 @@ export async function seedBench(db: Db, origin: string): Promise<void> {
   await sql`insert into visitors (id, first_seen_at, last_seen_at)
     select md5('v' || g)::uuid, now() - interval '40 days', now() from generate_series(1, ${visitors}) g`.execute(db);
   await sql`insert into identities (kind, value, visitor_id, first_seen_at, last_seen_at)
-    select 'rt_vid', 'bench-visitor-cookie-' || lpad(g::text, 6, '0'), md5('v' || g)::uuid, now(), now()
+    select 'rt_vid', ${BENCH_COOKIE_PREFIX} || lpad(g::text, 6, '0'), md5('v' || g)::uuid, now(), now()
     from generate_series(1, ${visitors}) g`.execute(db);
   await sql`insert into interest (visitor_id, site_id, product_id, first_viewed_at, last_viewed_at, view_count,
       in_cart, carted_at, purchased_at, updated_at)
