@@ -17,6 +17,11 @@ export interface BenchContext {
   redisUrl: string;
   /** Creates a fresh, migrated database for one benchmark and returns its URL. */
   freshDatabase(name: string): Promise<string>;
+  /**
+   * Waits (at most maxMs) until no autovacuum worker runs: the previous area's writes are
+   * vacuumed in the background, on the same two cores the next area measures on.
+   */
+  settle(maxMs?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,23 @@ export async function benchContext(): Promise<BenchContext> {
       await ensureEventPartitions(db, new Date(Date.now() - 62 * 864e5), new Date(Date.now() + 62 * 864e5));
       await db.destroy();
       return url;
+    },
+    async settle(maxMs = 60_000) {
+      const started = performance.now();
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        while (performance.now() - started < maxMs) {
+          const { rows } = await client.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'",
+          );
+          if (rows[0]?.n === 0) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      } finally {
+        await client.end();
+      }
+      return performance.now() - started;
     },
     async close() {
       await stop();

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
     for (const area of AREAS) {
       if (only.length && !only.includes(area)) continue;
       console.log(`\n${area}`);
+      const waited = await ctx.settle();
+      if (waited > 1000)
+        console.log(`  (waited ${Math.round(waited / 1000)} s for autovacuum after the previous area)`);
       try {
         const mod = (await import(`./${area}.ts`)) as { run(ctx: BenchContext): Promise<BenchResult[]> };
         const figures = await mod.run(ctx);
