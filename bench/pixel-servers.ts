@@ -22,6 +22,7 @@ async function serveBare(): Promise<void> {
     res.end(GIF);
   });
   server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
 async function servePixel(): Promise<void> {
