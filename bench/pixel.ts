@@ -62,14 +62,20 @@ function hitPath(): string {
 
 // ---- the benchmark ----
 
-/** CPU time (user + system) a child has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(child: ChildProcess): number {
+/** CPU time (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
   try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU time of this process (autocannon runs here), in seconds. */
+function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 const total = (rs: Array<{ requests: { total: number } }>) => rs.reduce((a, r) => a + r.requests.total, 0);
@@ -142,17 +148,30 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
     say('warming up');
     await hits(bare.port, 2);
     await hits(pixel.port, 2);
-    const cpu = { bare: 0, pixel: 0 };
+    // CPU seconds each process spent during each side's rounds: the server, autocannon (this
+    // process) and, for the pixel, its Redis (when the bench started its own).
+    const cpu = { bare: 0, pixel: 0, cannonBare: 0, cannonPixel: 0, redis: 0 };
     const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
     for (let i = 0; i < 2; i++) {
       say(`round ${i + 1} of 2: bare node:http, then pixel, ${SECONDS / 2} s each`);
-      const b0 = cpuSeconds(bare.child);
+      const b0 = [cpuSeconds(bare.child.pid), ownCpuSeconds()];
       rounds.bare.push(await hits(bare.port, SECONDS / 2));
-      cpu.bare += cpuSeconds(bare.child) - b0;
-      const p0 = cpuSeconds(pixel.child);
+      cpu.bare += cpuSeconds(bare.child.pid) - b0[0]!;
+      cpu.cannonBare += ownCpuSeconds() - b0[1]!;
+      const p0 = [cpuSeconds(pixel.child.pid), ownCpuSeconds(), cpuSeconds(ownRedis?.pid)];
       rounds.pixel.push(await hits(pixel.port, SECONDS / 2));
-      cpu.pixel += cpuSeconds(pixel.child) - p0;
+      cpu.pixel += cpuSeconds(pixel.child.pid) - p0[0]!;
+      cpu.cannonPixel += ownCpuSeconds() - p0[1]!;
+      cpu.redis += cpuSeconds(ownRedis?.pid) - p0[2]!;
     }
+    const perHit = (seconds: number, rs: Array<{ requests: { total: number } }>) => (1e6 * seconds) / total(rs);
+    const us = {
+      bare: perHit(cpu.bare, rounds.bare),
+      pixel: perHit(cpu.pixel, rounds.pixel),
+      cannonBare: perHit(cpu.cannonBare, rounds.bare),
+      cannonPixel: perHit(cpu.cannonPixel, rounds.pixel),
+      redis: perHit(cpu.redis, rounds.pixel),
+    };
     const combine = (rs: Awaited<ReturnType<Cannon>>[]) => ({
       requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
       latency: { p99: Math.max(...rs.map((r) => r.latency.p99)) },
@@ -180,9 +199,27 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
       {
         // Load-independent: what one hit costs the server process (the pixel's Redis not counted).
         name: 'pixel CPU per hit',
-        value: (1e6 * cpu.pixel) / total(rounds.pixel),
+        value: us.pixel,
         unit: 'µs',
-        baseline: { name: 'bare node:http CPU per hit', value: (1e6 * cpu.bare) / total(rounds.bare) },
+        baseline: { name: 'bare node:http CPU per hit', value: us.bare },
+      },
+      {
+        name: "pixel's Redis CPU per hit",
+        value: us.redis,
+        unit: 'µs',
+      },
+      {
+        name: 'autocannon CPU per pixel hit',
+        value: us.cannonPixel,
+        unit: 'µs',
+        baseline: { name: 'autocannon CPU per bare hit', value: us.cannonBare },
+      },
+      {
+        // Both sides keep the machine's two cores busy (server, autocannon, Redis), so hits/s is
+        // about cores / CPU per hit, and the ratio cannot exceed what their CPU per hit allows.
+        name: 'pixel ratio ceiling from CPU per hit',
+        value: (us.cannonBare + us.bare) / (us.cannonPixel + us.pixel + (Number.isNaN(us.redis) ? 0 : us.redis)),
+        unit: 'ratio',
       },
       {
         name: 'pixel GET /p.gif p99 latency',

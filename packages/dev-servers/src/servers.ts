@@ -50,6 +50,8 @@ export async function redisAnswers(url: string): Promise<boolean> {
 
 export interface Started {
   url: string;
+  /** The server's process, when this package started one (for its CPU time, say). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<S
   for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
   return {
     url,
+    pid: child.pid,
     // Resolves once the process is gone, so the port can be reused at once.
     stop: () =>
       new Promise<void>((resolve) => {
