@@ -3,12 +3,14 @@
 // sizes. Run alone with `npx tsx bench/ingester.ts` (DATABASE_URL / REDIS_URL, else local).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createDb, type Db, ensureEventPartitions, migrateToLatest } from '@rt/db';
 import { createIngestMetrics, startIngestWorkers } from '@rt/ingest';
 import { QueueBackend } from '@rt/queue';
 import { createLogger, createRegistry } from '@rt/runtime';
+import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -77,10 +79,27 @@ async function backendCpu(db: Db): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r.pid, procCpu(r.pid)]));
 }
 
-/** CPU per event while the pipeline ran: Node (whole process) and PostgreSQL (this database's backends). */
+/** CPU per event while the pipeline ran: Node (whole process), PostgreSQL (this database's backends), Redis. */
 export interface CpuPerEvent {
   nodeUs: number;
   pgUs: number;
+  /** NaN when Redis is not a local process this bench can read. */
+  redisUs: number;
+}
+
+/** The local Redis server's process id, from INFO; undefined when it is not on this machine. */
+async function redisPid(url: string): Promise<number | undefined> {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) return undefined;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function queueToRows(
@@ -99,6 +118,8 @@ async function queueToRows(
   const metrics = createIngestMetrics(createRegistry('bench'));
   const written = async () => (await metrics.rows.get()).values.find((v) => v.labels.kind === 'written')?.value ?? 0;
   const pgBefore = await backendCpu(db);
+  const redis = await redisPid(redisUrl);
+  const redisBefore = redis === undefined ? Number.NaN : procCpu(redis);
   const nodeBefore = process.cpuUsage();
   const started = performance.now();
   const workers = await startIngestWorkers(
@@ -114,6 +135,7 @@ async function queueToRows(
   while ((await written()) < total) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - started) / 1000;
   const node = process.cpuUsage(nodeBefore);
+  const redisSeconds = redis === undefined ? Number.NaN : procCpu(redis) - redisBefore;
   const pgAfter = await backendCpu(db);
   let pgSeconds = 0;
   for (const [pid, cpu] of pgAfter) pgSeconds += cpu - (pgBefore.get(pid) ?? 0);
@@ -122,7 +144,11 @@ async function queueToRows(
   await backend.close();
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(db);
   if (rows[0]?.n !== total) throw new Error(`expected ${total} events, found ${rows[0]?.n}`);
-  const cpu = { nodeUs: (node.user + node.system) / total, pgUs: (pgSeconds * 1e6) / total };
+  const cpu = {
+    nodeUs: (node.user + node.system) / total,
+    pgUs: (pgSeconds * 1e6) / total,
+    redisUs: (redisSeconds * 1e6) / total,
+  };
   return { rate: total / seconds, cpu };
 }
 
@@ -166,6 +192,23 @@ export async function run(): Promise<BenchResult[]> {
         { name: `ingester Node CPU per event (batches of ≤${batch})`, value: Math.round(cpu.nodeUs), unit: 'µs' },
         { name: `ingester PostgreSQL CPU per event (batches of ≤${batch})`, value: Math.round(cpu.pgUs), unit: 'µs' },
       );
+      if (!Number.isNaN(cpu.redisUs)) {
+        results.push({
+          name: `ingester Redis CPU per event (batches of ≤${batch})`,
+          value: Number(cpu.redisUs.toFixed(1)),
+          unit: 'µs',
+        });
+        // Node, Postgres and Redis share the machine's cores: even with each core busy all the
+        // time, events/s cannot exceed cores / (their CPU per event).
+        const ceiling = (availableParallelism() * 1e6) / (cpu.nodeUs + cpu.pgUs + cpu.redisUs);
+        results.push({
+          name: `ingester events/s the CPU per event allows on ${availableParallelism()} cores (batches of ≤${batch})`,
+          value: Math.round(ceiling),
+          unit: 'events/s',
+          baseline: { name: 'COPY', value: Math.round(copyRate) },
+          ratio: Number((ceiling / copyRate).toFixed(3)),
+        });
+      }
     }
   } finally {
     await db.destroy();
