@@ -33,8 +33,10 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
         rows.set(k, r);
       }
       const currency = item.currency ?? (item.price !== undefined ? ev.e.currency : undefined);
-      const fresh = { ...item, currency };
-      for (const f of FIELDS) if (fresh[f] !== undefined) r.values[f] = fresh[f];
+      for (const f of FIELDS) {
+        const v = f === 'currency' ? currency : item[f];
+        if (v !== undefined) r.values[f] = v;
+      }
       r.updatedAt = ev.ms;
       if (ev.e.type === 'view_item') r.views += 1;
       else if (ev.e.type === 'add_to_cart') r.carts += 1;
@@ -43,7 +45,7 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
   }
   if (rows.size === 0) return null;
   const all = [...rows.values()];
-  const col = (f: Field) => all.map((r) => r.values[f] ?? null);
+  const text = (f: Exclude<Field, 'price'>) => all.map((r) => (r.values[f] as string | undefined) ?? null);
   const pick = (f: string) =>
     sql.raw(`${f} = case when excluded.updated_at >= products.updated_at
       then coalesce(excluded.${f}, products.${f}) else coalesce(products.${f}, excluded.${f}) end`);
@@ -52,12 +54,12 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
     select * from ${unnest([
       ['site_id', 'text', all.map((r) => r.site)],
       ['id', 'text', all.map((r) => r.id)],
-      ['name', 'text', col('name')],
-      ['price', 'numeric', col('price')],
-      ['currency', 'text', col('currency')],
-      ['url', 'text', col('url')],
-      ['image', 'text', col('image')],
-      ['category', 'text', col('category')],
+      ['name', 'text', text('name')],
+      ['price', 'numeric', all.map((r) => r.values.price ?? null)],
+      ['currency', 'text', text('currency')],
+      ['url', 'text', text('url')],
+      ['image', 'text', text('image')],
+      ['category', 'text', text('category')],
       ['views', 'int8', all.map((r) => r.views)],
       ['carts', 'int8', all.map((r) => r.carts)],
       ['purchases', 'int8', all.map((r) => r.purchases)],
