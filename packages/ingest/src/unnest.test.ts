@@ -40,7 +40,16 @@ describe('unnest array parameters', () => {
   });
 
   it('round-trips jsonb documents as they are, beside other columns, null and undefined as NULL', async () => {
-    const docs = [[{ id: 'a"b', name: 'x\\y' }], [], { k: '{,}' }, { k: 'line\nbreak', q: '\\"' }, 'text', 7, null, undefined];
+    const docs = [
+      [{ id: 'a"b', name: 'x\\y' }],
+      [],
+      { k: '{,}' },
+      { k: 'line\nbreak', q: '\\"' },
+      'text',
+      7,
+      null,
+      undefined,
+    ];
     const { rows } = await sql<{ j: unknown; t: string; n: number }>`
       select j, t, n from ${unnest([
         ['t', 'text', docs.map((_, i) => `row ${i}`)],
