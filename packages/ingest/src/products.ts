@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { byTime, type Ev, feedsState } from './model';
 import type { Statement } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 const FIELDS = ['name', 'price', 'currency', 'url', 'image', 'category'] as const;
 type Field = (typeof FIELDS)[number];
@@ -63,7 +63,7 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
       ['views', 'int8', all.map((r) => r.views)],
       ['carts', 'int8', all.map((r) => r.carts)],
       ['purchases', 'int8', all.map((r) => r.purchases)],
-      ['updated_at', 'timestamptz', all.map((r) => iso(r.updatedAt))],
+      ['updated_at', 'epoch_ms', all.map((r) => r.updatedAt)],
     ])}
     order by site_id, id
     on conflict (site_id, id) do update set

@@ -75,4 +75,22 @@ describe('unnest array parameters', () => {
     ])}`.execute(env.db);
     expect(odd.map((r) => r.n)).toEqual(['NaN', 'Infinity']);
   });
+
+  it('turns epoch milliseconds into the exact timestamptz, beside text timestamps and jsonb', async () => {
+    const ms = [Date.UTC(2026, 10, 22, 5, 6, 7, 891), 0, -1, Date.UTC(1999, 11, 31, 23, 59, 59, 999), null, undefined];
+    const { rows } = await sql<{ a: Date | null; b: Date | null; n: number }>`
+      select a, b, n from ${unnest([
+        ['a', 'epoch_ms', ms],
+        ['b', 'timestamptz', ms.map((m) => (m === null || m === undefined ? null : new Date(m).toISOString()))],
+        ['n', 'int4', ms.map((_, i) => i)],
+      ])} order by n`.execute(env.db);
+    expect(rows.map((r) => r.a?.getTime() ?? null)).toEqual(ms.map((m) => m ?? null));
+    expect(rows.map((r) => r.a?.getTime() ?? null)).toEqual(rows.map((r) => r.b?.getTime() ?? null));
+    const { rows: withJson } = await sql<{ a: Date; j: unknown }>`
+      select a, j from ${unnest([
+        ['a', 'epoch_ms', [1_763_790_000_123]],
+        ['j', 'jsonb', [{ k: 1 }]],
+      ])}`.execute(env.db);
+    expect(withJson.map((r) => [r.a.getTime(), r.j])).toEqual([[1_763_790_000_123, { k: 1 }]]);
+  });
 });
