@@ -108,11 +108,13 @@ export async function assignSessions(
     else p.window.push(toState(r));
   }
 
-  const slow = all.filter((p) => {
-    const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
-    return p.evs.some((ev) => ev.ms <= last);
-  });
-  const stored = await loadStoredEvents(trx, slow);
+  const slow = new Set(
+    all.filter((p) => {
+      const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
+      return p.evs.some((ev) => ev.ms <= last);
+    }),
+  );
+  const stored = await loadStoredEvents(trx, [...slow]);
   const upserts: Array<{ p: Pair; s: SessionState }> = [];
   const deletes: string[] = [];
   const moves: Array<{ eventId: string; visitorId: string; ms: number; from: string; to: string }> = [];
@@ -123,7 +125,7 @@ export async function assignSessions(
       p.prev.endReason = 'timeout';
       upserts.push({ p, s: p.prev });
     }
-    if (!slow.includes(p)) {
+    if (!slow.has(p)) {
       const latest = p.window.sort((a, b) => a.startMs - b.startMs).at(-1) ?? null;
       const { assigned, touched } = sessionize(p.site, p.visitorId, latest, p.evs.map(toSessionEvent));
       p.evs.forEach((ev, i) => {
