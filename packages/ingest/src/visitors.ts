@@ -101,7 +101,7 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
     for (const ev of c.evs) ev.visitorId = visitor;
     const site = c.evs[0]?.e.site ?? '';
     for (const key of c.keys) {
-      if (!knownKeys.has(idKey(key.kind, key.value))) {
+      if (!knownKeys.has(key.id)) {
         newIdentities.push({ key, visitor, site, first: c.minMs, last: c.maxMs });
       }
     }
@@ -133,7 +133,7 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
     });
   }
   if (newIdentities.length > 0) {
-    newIdentities.sort((a, b) => (idKey(a.key.kind, a.key.value) < idKey(b.key.kind, b.key.value) ? -1 : 1));
+    newIdentities.sort((a, b) => (a.key.id < b.key.id ? -1 : 1));
     writes.push({
       count: 'identities',
       sql: sql`
