@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { applyCartEvent, CART_TYPES, type Cart, type CartLine } from './cart-model';
 import { byTime, type Ev, feedsState, pairKey } from './model';
 import { type Statement, toMs } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 /** An empty cart for every (site, visitor) of the batch, to be filled by cartsQuery's rows. */
 export function cartsOf(evs: Ev[]): Map<string, Cart> {
@@ -108,8 +108,8 @@ function cartWrites(all: Cart[]): Statement[] {
         ['quantity', 'int4', rows.map((r) => r.l.quantity)],
         ['price', 'numeric', rows.map((r) => r.l.price)],
         ['currency', 'text', rows.map((r) => r.l.currency)],
-        ['added_at', 'timestamptz', rows.map((r) => iso(r.l.addedAt))],
-        ['updated_at', 'timestamptz', rows.map((r) => iso(r.l.updatedAt))],
+        ['added_at', 'epoch_ms', rows.map((r) => r.l.addedAt)],
+        ['updated_at', 'epoch_ms', rows.map((r) => r.l.updatedAt)],
       ])}
       on conflict (site_id, visitor_id, product_id) do update set quantity = excluded.quantity, price = excluded.price,
         currency = excluded.currency, added_at = excluded.added_at, updated_at = excluded.updated_at`,
@@ -122,7 +122,7 @@ function cartWrites(all: Cart[]): Statement[] {
       select * from ${unnest([
         ['site_id', 'text', resets.map((c) => c.site)],
         ['visitor_id', 'uuid', resets.map((c) => c.visitorId)],
-        ['reset_at', 'timestamptz', resets.map((c) => iso(c.resetAt))],
+        ['reset_at', 'epoch_ms', resets.map((c) => c.resetAt)],
       ])}
       on conflict (site_id, visitor_id) do update set reset_at = greatest(cart_states.reset_at, excluded.reset_at)`,
     });

@@ -23,7 +23,7 @@ export function eventsWrite(evs: Ev[]): Statement | null {
       ['received_at', 'timestamptz', col((ev) => ev.e.received_at)],
       ['url', 'text', col((ev) => ev.e.url ?? null)],
       ['referrer', 'text', col((ev) => ev.e.ref ?? null)],
-      ['items', 'jsonb', col((ev) => JSON.stringify(ev.e.items ?? []))],
+      ['items', 'jsonb', col((ev) => ev.e.items ?? [])],
       ['value', 'numeric', col((ev) => ev.e.value ?? null)],
       ['currency', 'text', col((ev) => ev.e.currency ?? null)],
       ['transaction_id', 'text', col((ev) => ev.e.transaction_id ?? null)],

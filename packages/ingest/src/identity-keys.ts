@@ -4,21 +4,29 @@ import type { Ev } from './model';
 export interface IdentityKey {
   kind: IdentityKind;
   value: string;
+  /** idKey(kind, value). */
+  id: string;
 }
 
 export const idKey = (k: IdentityKind, v: string): string => `${k}\u0000${v}`;
 
+const key = (kind: IdentityKind, value: string): IdentityKey => ({ kind, value, id: idKey(kind, value) });
+
 /**
  * The identities an event carries, strongest first. `rt_fp` is first-party, so it only means
- * something within its site: its value is stored as `<site>:<fp>`.
+ * something within its site: its value is stored as `<site>:<fp>`. Computed once per event
+ * (a batch links its events twice: to split it, then in each part).
  */
 export function identityKeysOf(ev: Ev): IdentityKey[] {
+  if (ev.keys) return ev.keys;
   const e = ev.e;
-  if (e.is_bot || e.cookie_state === 'optout') return [];
   const keys: IdentityKey[] = [];
-  if (e.vid) keys.push({ kind: 'rt_vid', value: e.vid });
-  if (e.email_sha256) keys.push({ kind: 'email_sha256', value: e.email_sha256 });
-  if (e.fp) keys.push({ kind: 'rt_fp', value: `${e.site}:${e.fp}` });
+  if (!e.is_bot && e.cookie_state !== 'optout') {
+    if (e.vid) keys.push(key('rt_vid', e.vid));
+    if (e.email_sha256) keys.push(key('email_sha256', e.email_sha256));
+    if (e.fp) keys.push(key('rt_fp', `${e.site}:${e.fp}`));
+  }
+  ev.keys = keys;
   return keys;
 }
 
@@ -66,7 +74,7 @@ export function linkEvents(
   evs.forEach((ev, i) => {
     const keys = identityKeysOf(ev);
     for (const k of keys) {
-      const id = idKey(k.kind, k.value);
+      const id = k.id;
       onKey?.(id, k);
       union.add(id);
       if (firstIds[i] === undefined) firstIds[i] = id;

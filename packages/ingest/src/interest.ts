@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Cart } from './cart-model';
 import { type Ev, feedsState, pairKey } from './model';
 import type { Statement } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 interface Row {
   visitorId: string;
@@ -79,13 +79,13 @@ export function interestWrite(evs: Ev[], carts: Map<string, Cart>, counted: Set<
       ['visitor_id', 'uuid', all.map((r) => r.visitorId)],
       ['site_id', 'text', all.map((r) => r.site)],
       ['product_id', 'text', all.map((r) => r.productId)],
-      ['first_viewed_at', 'timestamptz', all.map((r) => iso(r.firstViewed))],
-      ['last_viewed_at', 'timestamptz', all.map((r) => iso(r.lastViewed))],
+      ['first_viewed_at', 'epoch_ms', all.map((r) => r.firstViewed)],
+      ['last_viewed_at', 'epoch_ms', all.map((r) => r.lastViewed)],
       ['view_count', 'int4', all.map((r) => r.views)],
       ['in_cart', 'bool', all.map((r) => r.inCart)],
-      ['carted_at', 'timestamptz', all.map((r) => iso(r.cartedAt))],
-      ['purchased_at', 'timestamptz', all.map((r) => iso(r.purchasedAt))],
-      ['updated_at', 'timestamptz', all.map((r) => iso(r.updatedAt))],
+      ['carted_at', 'epoch_ms', all.map((r) => r.cartedAt)],
+      ['purchased_at', 'epoch_ms', all.map((r) => r.purchasedAt)],
+      ['updated_at', 'epoch_ms', all.map((r) => r.updatedAt)],
     ])}
     order by visitor_id, site_id, product_id
     on conflict (visitor_id, site_id, product_id) do update set

@@ -1,4 +1,5 @@
 import type { IngestJob, RejectedRecord } from '@rt/queue';
+import type { IdentityKey } from './identity-keys';
 
 export type QueuedEventData = IngestJob['events'][number];
 export type EventItemData = NonNullable<QueuedEventData['items']>[number];
@@ -15,6 +16,8 @@ export interface Ev {
   ms: number;
   visitorId: string | null;
   sessionId: string | null;
+  /** The event's identity keys, once computed (identity-keys.ts). */
+  keys?: IdentityKey[];
 }
 
 export const keyOf = (site: string, eventId: string): string => `${site}\u0000${eventId}`;

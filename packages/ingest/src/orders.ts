@@ -21,7 +21,7 @@ export function ordersInsert(evs: Ev[]): RawBuilder<unknown> | null {
       ['visitor_id', 'uuid', purchases.map((ev) => ev.visitorId)],
       ['value', 'numeric', purchases.map((ev) => ev.e.value ?? null)],
       ['currency', 'text', purchases.map((ev) => ev.e.currency ?? null)],
-      ['items', 'jsonb', purchases.map((ev) => JSON.stringify(ev.e.items ?? []))],
+      ['items', 'jsonb', purchases.map((ev) => ev.e.items ?? [])],
       ['ts', 'timestamptz', purchases.map((ev) => ev.e.ts)],
       ['ord', 'int4', purchases.map((_, i) => i)],
     ])}

@@ -1,15 +1,20 @@
 import { sql } from 'kysely';
 import { byTime, type Ev, feedsState } from './model';
 import type { Statement } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 const FIELDS = ['name', 'price', 'currency', 'url', 'image', 'category'] as const;
-type Field = (typeof FIELDS)[number];
 
 interface Row {
   site: string;
   id: string;
-  values: Partial<Record<Field, string | number>>;
+  // One shape for every row, each field set from the latest event that carries it.
+  name: string | undefined;
+  price: number | undefined;
+  currency: string | undefined;
+  url: string | undefined;
+  image: string | undefined;
+  category: string | undefined;
   views: number;
   carts: number;
   purchases: number;
@@ -23,18 +28,35 @@ interface Row {
  */
 export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null {
   const rows = new Map<string, Row>();
-  for (const ev of [...evs].sort(byTime)) {
-    if (!feedsState(ev) || !ev.e.items?.length) continue;
-    for (const item of ev.e.items) {
+  const withItems = evs.filter((ev) => feedsState(ev) && ev.e.items?.length).sort(byTime);
+  for (const ev of withItems) {
+    for (const item of ev.e.items ?? []) {
       const k = `${ev.e.site}\u0000${item.id}`;
       let r = rows.get(k);
       if (!r) {
-        r = { site: ev.e.site, id: item.id, values: {}, views: 0, carts: 0, purchases: 0, updatedAt: ev.ms };
+        r = {
+          site: ev.e.site,
+          id: item.id,
+          name: undefined,
+          price: undefined,
+          currency: undefined,
+          url: undefined,
+          image: undefined,
+          category: undefined,
+          views: 0,
+          carts: 0,
+          purchases: 0,
+          updatedAt: ev.ms,
+        };
         rows.set(k, r);
       }
       const currency = item.currency ?? (item.price !== undefined ? ev.e.currency : undefined);
-      const fresh = { ...item, currency };
-      for (const f of FIELDS) if (fresh[f] !== undefined) r.values[f] = fresh[f];
+      if (item.name !== undefined) r.name = item.name;
+      if (item.price !== undefined) r.price = item.price;
+      if (currency !== undefined) r.currency = currency;
+      if (item.url !== undefined) r.url = item.url;
+      if (item.image !== undefined) r.image = item.image;
+      if (item.category !== undefined) r.category = item.category;
       r.updatedAt = ev.ms;
       if (ev.e.type === 'view_item') r.views += 1;
       else if (ev.e.type === 'add_to_cart') r.carts += 1;
@@ -43,7 +65,6 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
   }
   if (rows.size === 0) return null;
   const all = [...rows.values()];
-  const col = (f: Field) => all.map((r) => r.values[f] ?? null);
   const pick = (f: string) =>
     sql.raw(`${f} = case when excluded.updated_at >= products.updated_at
       then coalesce(excluded.${f}, products.${f}) else coalesce(products.${f}, excluded.${f}) end`);
@@ -52,16 +73,16 @@ export function productsWrite(evs: Ev[], counted: Set<string>): Statement | null
     select * from ${unnest([
       ['site_id', 'text', all.map((r) => r.site)],
       ['id', 'text', all.map((r) => r.id)],
-      ['name', 'text', col('name')],
-      ['price', 'numeric', col('price')],
-      ['currency', 'text', col('currency')],
-      ['url', 'text', col('url')],
-      ['image', 'text', col('image')],
-      ['category', 'text', col('category')],
+      ['name', 'text', all.map((r) => r.name ?? null)],
+      ['price', 'numeric', all.map((r) => r.price ?? null)],
+      ['currency', 'text', all.map((r) => r.currency ?? null)],
+      ['url', 'text', all.map((r) => r.url ?? null)],
+      ['image', 'text', all.map((r) => r.image ?? null)],
+      ['category', 'text', all.map((r) => r.category ?? null)],
       ['views', 'int8', all.map((r) => r.views)],
       ['carts', 'int8', all.map((r) => r.carts)],
       ['purchases', 'int8', all.map((r) => r.purchases)],
-      ['updated_at', 'timestamptz', all.map((r) => iso(r.updatedAt))],
+      ['updated_at', 'epoch_ms', all.map((r) => r.updatedAt)],
     ])}
     order by site_id, id
     on conflict (site_id, id) do update set

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { SessionState } from './sessionize';
 import type { Pair } from './sessions';
 import type { Statement } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 /** Statements that store re-sessionized sessions: stale ones deleted, moved events, upserts. */
 export function sessionWrites(
@@ -19,7 +19,7 @@ export function sessionWrites(
       sql: sql`update events e set session_id = u.session_to from ${unnest([
         ['event_id', 'uuid', moves.map((m) => m.eventId)],
         ['visitor_id', 'uuid', moves.map((m) => m.visitorId)],
-        ['ts', 'timestamptz', moves.map((m) => iso(m.ms))],
+        ['ts', 'epoch_ms', moves.map((m) => m.ms)],
         ['session_from', 'uuid', moves.map((m) => m.from)],
         ['session_to', 'uuid', moves.map((m) => m.to)],
       ])} where e.visitor_id = u.visitor_id and e.ts > u.ts - interval '1 millisecond'
@@ -35,9 +35,9 @@ export function sessionWrites(
       ['id', 'uuid', upserts.map((x) => x.s.id)],
       ['site_id', 'text', upserts.map((x) => x.p.site)],
       ['visitor_id', 'uuid', upserts.map((x) => x.p.visitorId)],
-      ['started_at', 'timestamptz', upserts.map((x) => iso(x.s.startMs))],
-      ['last_event_at', 'timestamptz', upserts.map((x) => iso(x.s.lastMs))],
-      ['ended_at', 'timestamptz', upserts.map((x) => iso(x.s.endedMs))],
+      ['started_at', 'epoch_ms', upserts.map((x) => x.s.startMs)],
+      ['last_event_at', 'epoch_ms', upserts.map((x) => x.s.lastMs)],
+      ['ended_at', 'epoch_ms', upserts.map((x) => x.s.endedMs)],
       ['end_reason', 'text', upserts.map((x) => x.s.endReason)],
       ['event_count', 'int4', upserts.map((x) => x.s.count)],
       ['email_sha256', 'text', upserts.map((x) => x.s.email)],

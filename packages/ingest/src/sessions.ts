@@ -3,7 +3,7 @@ import { byTime, type Ev, pairKey } from './model';
 import { sessionWrites } from './session-writes';
 import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
 import { type Statement, toMs } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 export interface Pair {
   site: string;
@@ -75,7 +75,7 @@ export function sessionsQuery(pairs: Map<string, Pair>): RawBuilder<unknown> | n
     unnest([
       ['site_id', 'text', all.map((p) => p.site)],
       ['visitor_id', 'uuid', all.map((p) => p.visitorId)],
-      ['lo', 'timestamptz', all.map((p) => iso(p.lo - SESSION_TIMEOUT_MS))],
+      ['lo', 'epoch_ms', all.map((p) => p.lo - SESSION_TIMEOUT_MS)],
     ]);
   return sql`
     select s.*, 'window' as part from sessions s join ${u()}
@@ -108,11 +108,13 @@ export async function assignSessions(
     else p.window.push(toState(r));
   }
 
-  const slow = all.filter((p) => {
-    const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
-    return p.evs.some((ev) => ev.ms <= last);
-  });
-  const stored = await loadStoredEvents(trx, slow);
+  const slow = new Set(
+    all.filter((p) => {
+      const last = p.window.reduce((m, s) => Math.max(m, s.lastMs), -Infinity);
+      return p.evs.some((ev) => ev.ms <= last);
+    }),
+  );
+  const stored = await loadStoredEvents(trx, [...slow]);
   const upserts: Array<{ p: Pair; s: SessionState }> = [];
   const deletes: string[] = [];
   const moves: Array<{ eventId: string; visitorId: string; ms: number; from: string; to: string }> = [];
@@ -123,7 +125,7 @@ export async function assignSessions(
       p.prev.endReason = 'timeout';
       upserts.push({ p, s: p.prev });
     }
-    if (!slow.includes(p)) {
+    if (!slow.has(p)) {
       const latest = p.window.sort((a, b) => a.startMs - b.startMs).at(-1) ?? null;
       const { assigned, touched } = sessionize(p.site, p.visitorId, latest, p.evs.map(toSessionEvent));
       p.evs.forEach((ev, i) => {
@@ -186,8 +188,8 @@ async function loadStoredEvents(
     select e.event_id, e.type, e.ts, e.session_id from ${unnest([
       ['site_id', 'text', spans.map((x) => x.p.site)],
       ['visitor_id', 'uuid', spans.map((x) => x.p.visitorId)],
-      ['lo', 'timestamptz', spans.map((x) => iso(x.lo - 1000))],
-      ['hi', 'timestamptz', spans.map((x) => iso(x.hi + 1000))],
+      ['lo', 'epoch_ms', spans.map((x) => x.lo - 1000)],
+      ['hi', 'epoch_ms', spans.map((x) => x.hi + 1000)],
     ])} join events e on e.visitor_id = u.visitor_id and e.ts >= u.lo and e.ts <= u.hi
     where e.site_id = u.site_id and e.session_id = any(${ids}::uuid[])`.execute(trx);
   for (const r of rows) {

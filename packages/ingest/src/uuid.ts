@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 export const RT_NAMESPACE = '1d6c9f5e-8a4b-4f0e-9d8e-5b7c3a2f1e60';
 
 /** RFC 9562 UUID version 5: the same name always gives the same id. */
+const nsBytes = (namespace: string) => Buffer.from(namespace.replaceAll('-', ''), 'hex');
+const RT_NAMESPACE_BYTES = nsBytes(RT_NAMESPACE);
+
 export function uuidv5(name: string, namespace = RT_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replaceAll('-', ''), 'hex');
+  const ns = namespace === RT_NAMESPACE ? RT_NAMESPACE_BYTES : nsBytes(namespace);
   const h = createHash('sha1').update(ns).update(name, 'utf8').digest();
   h[6] = ((h[6] as number) & 0x0f) | 0x50;
   h[8] = ((h[8] as number) & 0x3f) | 0x80;

@@ -5,7 +5,7 @@ import { type IdentityKey, idKey, type KeyUnion, linkEvents } from './identity-k
 import { mergeVisitors, type VisitorMerge } from './merge';
 import { type Ev, RetryableConflict } from './model';
 import { runTogether, type Statement } from './statements';
-import { iso, unnest } from './unnest';
+import { unnest } from './unnest';
 
 interface Component {
   keys: IdentityKey[];
@@ -101,7 +101,7 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
     for (const ev of c.evs) ev.visitorId = visitor;
     const site = c.evs[0]?.e.site ?? '';
     for (const key of c.keys) {
-      if (!knownKeys.has(idKey(key.kind, key.value))) {
+      if (!knownKeys.has(key.id)) {
         newIdentities.push({ key, visitor, site, first: c.minMs, last: c.maxMs });
       }
     }
@@ -114,8 +114,8 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
       sql: sql`insert into visitors (id, first_seen_at, last_seen_at)
       select id, first_seen_at, last_seen_at from ${unnest([
         ['id', 'uuid', created.map((v) => v.id)],
-        ['first_seen_at', 'timestamptz', created.map((v) => iso(v.first))],
-        ['last_seen_at', 'timestamptz', created.map((v) => iso(v.last))],
+        ['first_seen_at', 'epoch_ms', created.map((v) => v.first)],
+        ['last_seen_at', 'epoch_ms', created.map((v) => v.last)],
       ])}`,
     });
   }
@@ -126,14 +126,14 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
         last_seen_at = greatest(v.last_seen_at, u.last_seen_at)
       from ${unnest([
         ['id', 'uuid', seen.map((v) => v.id)],
-        ['first_seen_at', 'timestamptz', seen.map((v) => iso(v.first))],
-        ['last_seen_at', 'timestamptz', seen.map((v) => iso(v.last))],
+        ['first_seen_at', 'epoch_ms', seen.map((v) => v.first)],
+        ['last_seen_at', 'epoch_ms', seen.map((v) => v.last)],
       ])} where v.id = u.id
         and (u.first_seen_at < v.first_seen_at or u.last_seen_at > v.last_seen_at + interval '1 minute')`,
     });
   }
   if (newIdentities.length > 0) {
-    newIdentities.sort((a, b) => (idKey(a.key.kind, a.key.value) < idKey(b.key.kind, b.key.value) ? -1 : 1));
+    newIdentities.sort((a, b) => (a.key.id < b.key.id ? -1 : 1));
     writes.push({
       count: 'identities',
       sql: sql`
@@ -143,8 +143,8 @@ export async function resolveVisitors(trx: Transaction<any>, evs: Ev[]): Promise
         ['value', 'text', newIdentities.map((n) => n.key.value)],
         ['visitor_id', 'uuid', newIdentities.map((n) => n.visitor)],
         ['site_id', 'text', newIdentities.map((n) => n.site)],
-        ['first_seen_at', 'timestamptz', newIdentities.map((n) => iso(n.first))],
-        ['last_seen_at', 'timestamptz', newIdentities.map((n) => iso(n.last))],
+        ['first_seen_at', 'epoch_ms', newIdentities.map((n) => n.first)],
+        ['last_seen_at', 'epoch_ms', newIdentities.map((n) => n.last)],
       ])}
       order by kind, value
       on conflict do nothing returning kind`,
