@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
+import { CapsCache } from './decide/caps-cache';
 import { ChangeListener, DEFAULT_LISTENER, type ListenerOptions } from './decide/changes';
 import { Directory } from './decide/directory';
 import { HistoryCache } from './decide/history-cache';
@@ -33,6 +34,11 @@ export interface Deps {
    * every history from Postgres. Started (listening) by `startListening`.
    */
   history: HistoryCache | null;
+  /**
+   * Visitors' frequency caps in memory, kept exact by the impression announcements; null (or
+   * not live) reads them on every decision (Redis, else Postgres). Live with the history cache.
+   */
+  capsCache: CapsCache | null;
   /** How the change listener proves it still hears the announcements (see ChangeListener). */
   listener: ListenerOptions;
   /** Which visitors the history cache loads at start (see prewarm). */
@@ -43,7 +49,7 @@ export interface Deps {
   frequencyCap: number;
   /** How often the popular products and directory are reloaded. */
   refreshMs: number;
-  /** Starts hearing change announcements, making the history cache live (no-op without one). */
+  /** Starts hearing the announcements, making the history and caps caches live (no-op without them). */
   startListening(): Promise<void>;
   /** Closes what these deps created (not what was passed in as an override). */
   close(): Promise<void>;
@@ -92,8 +98,13 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const history =
     overrides.history !== undefined ? overrides.history : config.DATABASE_URL ? new HistoryCache({ now }) : null;
   const listenerOptions = overrides.listener ?? DEFAULT_LISTENER;
+  const capsCache =
+    overrides.capsCache !== undefined ? overrides.capsCache : config.DATABASE_URL ? new CapsCache({ now }) : null;
+  const sinks = [history, capsCache].filter((c) => c !== null);
   const listener =
-    history && config.DATABASE_URL ? new ChangeListener(config.DATABASE_URL, history, logger, listenerOptions) : null;
+    sinks.length && config.DATABASE_URL
+      ? new ChangeListener(config.DATABASE_URL, sinks, logger, listenerOptions)
+      : null;
   if (listener) closers.unshift(() => listener.stop());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
   const { registry, metrics } = overrides.registry
@@ -114,6 +125,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     directory: overrides.directory ?? new Directory(db, now),
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
+    capsCache,
     listener: listenerOptions,
     prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
     deadlineMs: overrides.deadlineMs ?? 50,
