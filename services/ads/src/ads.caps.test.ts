@@ -55,6 +55,15 @@ describe.each([
       .toBe(true);
   };
   const live = () => expect.poll(() => bed.server.deps.capsCache?.live, { timeout: 10_000, interval: 20 }).toBe(true);
+  /** A visitor who viewed `product`, asked for until their caps are held (announcements heard). */
+  const cachedVisitor = async (product: string, before: (id: string) => Promise<void> = async () => {}) => {
+    await live();
+    const v = await seedVisitor(bed.env.db);
+    await view(bed.env.db, v.id, 'shop', product, HOUR);
+    await before(v.id);
+    await cache(v);
+    return v;
+  };
 
   it('a cap reached through another instance is honoured within one second, from memory', async () => {
     await live();
@@ -92,11 +101,8 @@ describe.each([
   });
 
   it('serves the caps from memory: an unannounced impression is not seen, announced ones are', async () => {
-    await live();
-    const v = await seedVisitor(bed.env.db);
-    await view(bed.env.db, v.id, 'shop', 'P3', HOUR);
+    const v = await cachedVisitor('P3');
     expect(await first(v.cookie)).toBe('P3:viewed');
-    await cache(v);
     await showSilently(bed.env.db, v.id, 'P3', 3);
     expect(await first(v.cookie)).toBe('P3:viewed');
     await showAnnounced(bed.env.db, v.id, 'P3', 3);
@@ -104,15 +110,14 @@ describe.each([
   });
 
   it('lifts a cap exactly when its earliest impression leaves the 24 h window', async () => {
-    await live();
-    const v = await seedVisitor(bed.env.db);
-    await view(bed.env.db, v.id, 'shop', 'P4', HOUR);
     const leavesIn = 1500;
-    await showAnnounced(bed.env.db, v.id, 'P4', 1, DAY - leavesIn);
-    const leavesAt = Date.now() + leavesIn;
-    await showAnnounced(bed.env.db, v.id, 'P4', 2);
+    let leavesAt = 0;
+    const v = await cachedVisitor('P4', async (id) => {
+      await showAnnounced(bed.env.db, id, 'P4', 1, DAY - leavesIn);
+      leavesAt = Date.now() + leavesIn;
+      await showAnnounced(bed.env.db, id, 'P4', 2);
+    });
     expect(await first(v.cookie)).toBe('P1:popular');
-    await cache(v);
     const before = await lookups();
     while (Date.now() < leavesAt - 150) {
       expect(await first(v.cookie)).toBe('P1:popular');
@@ -125,21 +130,15 @@ describe.each([
   });
 
   it('a visitor change (erasure) drops the entry', async () => {
-    await live();
-    const v = await seedVisitor(bed.env.db);
-    await view(bed.env.db, v.id, 'shop', 'P5', HOUR);
+    const v = await cachedVisitor('P5');
     expect(await first(v.cookie)).toBe('P5:viewed');
-    await cache(v);
     await eraseVisitor(bed.env.db, 'visitor_id', v.id);
     await expect.poll(() => bed.server.deps.capsCache?.has(v.id), { timeout: 1000, interval: 10 }).toBe(false);
   });
 
   it('when the announcements are lost, reads the caps on every decision until they are heard again', async () => {
-    await live();
-    const v = await seedVisitor(bed.env.db);
-    await view(bed.env.db, v.id, 'shop', 'P6', HOUR);
+    const v = await cachedVisitor('P6');
     expect(await first(v.cookie)).toBe('P6:viewed');
-    await cache(v);
     const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity
       where application_name = 'rt-ads-listen' and datname = current_database()`.execute(bed.env.db);
     await sql`select pg_terminate_backend(${rows[0]!.pid}::int)`.execute(bed.env.db);

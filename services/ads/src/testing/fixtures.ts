@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@rt/config';
 import { type Db, notifyVisitorChanges } from '@rt/db';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, insertImpression, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app';
 import { recordImpressions } from '../decide/impressions';
@@ -192,22 +192,8 @@ export async function showAnnounced(db: Db, visitorId: string, product: string, 
 
 /** Inserts impressions like `showAnnounced`, but as a writer that does NOT announce them would. */
 export async function showSilently(db: Db, visitorId: string, product: string, times = 1, msAgo = 0) {
-  for (let i = 0; i < times; i++) {
-    await db
-      .insertInto('impressions')
-      .values({
-        ad_id: `ad_${randomBytes(9).toString('base64url')}`,
-        position: 0,
-        partner_id: 'news',
-        slot: 's',
-        site_id: 'shop',
-        product_id: product,
-        visitor_id: visitorId,
-        reason: 'viewed',
-        shown_at: new Date(Date.now() - msAgo),
-      })
-      .execute();
-  }
+  for (let i = 0; i < times; i++)
+    await insertImpression(db, { visitorId, product, shownAt: new Date(Date.now() - msAgo) });
 }
 
 /** A visitor with an rt_vid cookie (returned) and optionally an email hash. */
