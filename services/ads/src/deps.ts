@@ -9,6 +9,8 @@ import { CapsCache } from './decide/caps-cache';
 import { ChangeListener, DEFAULT_LISTENER, type ListenerOptions } from './decide/changes';
 import { Directory } from './decide/directory';
 import { HistoryCache } from './decide/history-cache';
+import { DEFAULT_IMPRESSION_BATCH, ImpressionBatcher, type ImpressionBatchOptions } from './decide/impression-batcher';
+import { insertImpressions } from './decide/impressions';
 import { PopularCache } from './decide/popular';
 import { DEFAULT_PREWARM, type PrewarmOptions } from './decide/prewarm';
 import { type AdsMetrics, createMetrics } from './metrics';
@@ -39,6 +41,12 @@ export interface Deps {
    * not live) reads them on every decision (Redis, else Postgres). Live with the history cache.
    */
   capsCache: CapsCache | null;
+  /**
+   * Writes the impression beacons' ads to Postgres together, one statement and commit per batch
+   * (created and closed by these deps, before the database). Its options: `impressionBatch`.
+   */
+  impressions: ImpressionBatcher;
+  impressionBatch: ImpressionBatchOptions;
   /** How the change listener proves it still hears the announcements (see ChangeListener). */
   listener: ListenerOptions;
   /** Which visitors the history cache loads at start (see prewarm). */
@@ -55,7 +63,7 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening'>>;
+export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening' | 'impressions'>>;
 
 export class MissingDatabaseError extends Error {
   override name = 'MissingDatabaseError';
@@ -106,6 +114,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       ? new ChangeListener(config.DATABASE_URL, sinks, logger, listenerOptions)
       : null;
   if (listener) closers.unshift(() => listener.stop());
+  const impressionBatch = overrides.impressionBatch ?? DEFAULT_IMPRESSION_BATCH;
+  const batchDb = db;
+  const impressions = new ImpressionBatcher((records) => insertImpressions(batchDb, records), impressionBatch);
+  // First: the impressions waiting are written while the database (and Redis) are still open.
+  closers.unshift(() => impressions.close());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
@@ -126,6 +139,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
     capsCache,
+    impressions,
+    impressionBatch,
     listener: listenerOptions,
     prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
     deadlineMs: overrides.deadlineMs ?? 50,

@@ -59,41 +59,60 @@ export interface ImpressionRecord {
   at: number;
 }
 
+/** The positions a record inserted, each with its merchant and product, in position order. */
+export type Inserted = Array<[position: number, site: string, product: string]>;
+
 /**
- * Inserts the ad's impressions (a position already recorded is skipped) and, in the same
- * statement, announces those inserted on IMPRESSIONS_CHANNEL: the announcement is delivered at
- * commit, exactly when the rows become visible, and never for rows that were not inserted.
- * Returns the positions inserted, with their merchant and product.
+ * Inserts the impressions of several ads in one statement (a position already recorded is
+ * skipped) and, in the same statement, announces on IMPRESSIONS_CHANNEL those inserted, one
+ * notification per ad: the announcements are delivered at commit, exactly when the rows become
+ * visible, and never for rows that were not inserted. One commit for many ads: Postgres
+ * serializes the commits of notifying transactions, so a statement per ad would cap the rate.
+ * The ads must be distinct (a replay in the same batch would make its rows ambiguous); rows are
+ * inserted in key order, so concurrent batches holding the same replayed ads cannot deadlock.
+ * Returns, for each record in order, the positions it inserted.
  */
-export async function recordImpressions(
-  db: Db,
-  r: ImpressionRecord,
-): Promise<Array<[position: number, site: string, product: string]>> {
-  const insert = db
-    .insertInto('impressions')
-    .values(
-      r.items.map(([site, product, reason], position) => ({
-        ad_id: r.adId,
-        position,
-        partner_id: r.partner,
-        slot: r.slot,
-        site_id: site,
-        product_id: product,
-        visitor_id: r.visitorId,
-        reason,
-        shown_at: new Date(r.at),
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returning(['position', 'site_id', 'product_id']);
-  const { rows } = await sql<{ items: Array<[number, string, string]>; notified: boolean }>`
-    with ins as (${insert}),
-    s as (select json_agg(json_build_array(position, site_id, product_id) order by position) as items from ins
-      having count(*) > 0),
-    p as (select items, json_build_array(${r.visitorId}::text, ${r.adId}::text, ${r.at}::float8, items)::text as payload,
-      json_build_array(${r.visitorId}::text)::text as bare from s)
-    select items, case when ${r.visitorId}::uuid is not null then pg_notify(${IMPRESSIONS_CHANNEL},
-      case when octet_length(payload) < ${MAX_PAYLOAD_BYTES} then payload else bare end) is null end as notified
+export async function insertImpressions(db: Db, records: readonly ImpressionRecord[]): Promise<Inserted[]> {
+  if (records.length === 0) return [];
+  if (new Set(records.map((r) => r.adId)).size < records.length) throw new Error('one batch, the same ad twice');
+  const batch = JSON.stringify(
+    records.map((r, i) => ({
+      i,
+      ad: r.adId,
+      partner: r.partner,
+      slot: r.slot,
+      visitor: r.visitorId,
+      at: r.at,
+      items: r.items,
+    })),
+  );
+  const { rows } = await sql<{ i: number; items: Inserted; notified: boolean | null }>`
+    with r as (
+      select * from json_to_recordset(${batch}::json)
+        as r(i int, ad text, partner text, slot text, visitor uuid, at float8, items json)),
+    ins as (
+      insert into impressions (ad_id, position, partner_id, slot, site_id, product_id, visitor_id, reason, shown_at)
+      select r.ad, e.ord - 1, r.partner, r.slot, e.v->>0, e.v->>1, r.visitor, e.v->>2, to_timestamp(r.at / 1000)
+        from r cross join lateral json_array_elements(r.items) with ordinality as e(v, ord)
+        order by r.ad, e.ord
+      on conflict do nothing
+      returning ad_id, position, site_id, product_id),
+    s as (
+      select ad_id, json_agg(json_build_array(position, site_id, product_id) order by position) as items
+        from ins group by ad_id),
+    p as (
+      select r.i, r.visitor, s.items, json_build_array(r.visitor::text, r.ad, r.at, s.items)::text as payload
+        from s join r on r.ad = s.ad_id)
+    select i, items, case when visitor is not null then pg_notify(${IMPRESSIONS_CHANNEL},
+      case when octet_length(payload) < ${MAX_PAYLOAD_BYTES} then payload
+        else json_build_array(visitor::text)::text end) is null end as notified
     from p`.execute(db);
-  return rows[0]?.items ?? [];
+  const out: Inserted[] = records.map(() => []);
+  for (const row of rows) out[row.i] = row.items;
+  return out;
+}
+
+/** One ad's impressions, inserted and announced as `insertImpressions` does (its own commit). */
+export async function recordImpressions(db: Db, r: ImpressionRecord): Promise<Inserted> {
+  return (await insertImpressions(db, [r]))[0]!;
 }

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { httpOrigin } from '../decide/directory';
-import { recordImpressions } from '../decide/impressions';
 import type { Deps } from '../deps';
 import { BadRequestError, SignatureError } from '../errors';
 import { type SignedKind, type SignedParams, verifyQuery } from '../signing';
@@ -53,7 +52,8 @@ export function trackingRoutes(deps: Deps): Hono {
     const visitorId = visitor.data || null;
     const at = deps.now();
     if (list.data.length) {
-      const inserted = await recordImpressions(deps.db, {
+      // Written with other beacons' ads in one statement; answered only once that committed.
+      const inserted = await deps.impressions.record({
         adId: p.ad,
         partner: p.partner,
         slot: p.slot,
