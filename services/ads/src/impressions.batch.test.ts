@@ -174,7 +174,7 @@ describe('group-committed impressions', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(heard).toEqual([]);
 
-    // The browser's retry (twice each, concurrently): each ad recorded and announced once.
+    // Retried (twice each, concurrently: a reload, a replay): each ad recorded and announced once.
     const retried = [...batch, ...others, ...batch, ...others];
     const statuses = await Promise.all(
       retried.map(async (ad) => (await bed.app.request(pathOf(ad.impression_url))).status),
