@@ -24,22 +24,31 @@ async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
   s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-async function serverCounts(
-  port: number,
-): Promise<{ fallbacks: number; buckets: Map<string, number>; lookups: Record<string, number> }> {
+async function serverCounts(port: number): Promise<{
+  fallbacks: number;
+  buckets: Map<string, number>;
+  lookups: Record<string, number>;
+  caps: Record<string, number>;
+}> {
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const buckets = new Map<string, number>();
   for (const m of metrics.matchAll(/^ads_decision_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
     buckets.set(m[1]!, (buckets.get(m[1]!) ?? 0) + Number(m[2]));
   }
-  const lookups: Record<string, number> = {};
-  for (const m of metrics.matchAll(/^ads_history_lookups_total\{[^}]*result="(\w+)"[^}]*\} (\d+)/gm)) {
-    lookups[m[1]!] = Number(m[2]);
-  }
+  const byResult = (metric: string) => {
+    const out: Record<string, number> = {};
+    for (const m of metrics.matchAll(new RegExp(`^${metric}\\{[^}]*result="(\\w+)"[^}]*\\} (\\d+)`, 'gm'))) {
+      out[m[1]!] = Number(m[2]);
+    }
+    return out;
+  };
+  const lookups = byResult('ads_history_lookups_total');
+  const caps = byResult('ads_caps_lookups_total');
   return {
     fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0),
     buckets,
     lookups,
+    caps,
   };
 }
 
@@ -104,6 +113,9 @@ async function measure(
       cacheHits: (after.lookups.hit ?? 0) - (before.lookups.hit ?? 0),
       cacheMisses:
         (after.lookups.miss ?? 0) - (before.lookups.miss ?? 0) + (after.lookups.off ?? 0) - (before.lookups.off ?? 0),
+      // Decisions whose frequency caps came from memory (the rest read Redis or Postgres).
+      capsHits: (after.caps.hit ?? 0) - (before.caps.hit ?? 0),
+      capsReads: (after.caps.miss ?? 0) - (before.caps.miss ?? 0) + (after.caps.off ?? 0) - (before.caps.off ?? 0),
     }))),
     nodeCpuMs: per(cpu0.node, cpu1.node),
     postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
@@ -149,6 +161,11 @@ export async function run(): Promise<BenchResult[]> {
         {
           name: `ads decisions with the visitor's history from memory, ${mode}`,
           value: round((100 * m.cacheHits) / Math.max(1, m.cacheHits + m.cacheMisses)),
+          unit: '%',
+        },
+        {
+          name: `ads decisions with the visitor's caps from memory, ${mode}`,
+          value: round((100 * m.capsHits) / Math.max(1, m.capsHits + m.capsReads)),
           unit: '%',
         },
         // Time inside the service (decide()), so neither the load generator nor queueing counts.

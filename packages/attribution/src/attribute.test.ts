@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, insertImpression, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AttributableOrder, attributeOrders } from './attribute';
 
@@ -39,23 +39,8 @@ async function click(visitorId: string, product: string, when: Date, adId = `ad_
   return adId;
 }
 
-async function impression(visitorId: string, product: string, when: Date, adId = `ad_${randomUUID()}`) {
-  await env.db
-    .insertInto('impressions')
-    .values({
-      ad_id: adId,
-      position: 0,
-      partner_id: 'news',
-      slot: 's',
-      site_id: 'shop',
-      product_id: product,
-      visitor_id: visitorId,
-      reason: 'viewed',
-      shown_at: when,
-    })
-    .execute();
-  return adId;
-}
+const impression = (visitorId: string, product: string, shownAt: Date, adId?: string) =>
+  insertImpression(env.db, { visitorId, product, shownAt, adId });
 
 function order(visitorId: string | null, items: AttributableOrder['items'], ts = at(0)): AttributableOrder {
   return { site_id: 'shop', transaction_id: `T-${randomUUID()}`, visitor_id: visitorId, ts, items, currency: 'EUR' };

@@ -1,5 +1,8 @@
 export {
+  IMPRESSIONS_CHANNEL,
+  type ImpressionAnnouncement,
   notifyVisitorChanges,
+  parseImpressionAnnouncement,
   parseVisitorChanges,
   VISITOR_CHANGES_CHANNEL,
   visitorChangePayloads,

@@ -8,3 +8,4 @@ export {
   startRedisServer,
 } from '@rt/dev-servers';
 export { createTestEnv, type TestEnv } from './env';
+export { insertImpression } from './seed';

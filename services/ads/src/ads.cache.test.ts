@@ -9,6 +9,7 @@ import {
   seedProduct,
   seedVisitor,
   serverTestBed,
+  showAnnounced,
   testConfig,
   view,
 } from './testing/fixtures';
@@ -98,16 +99,13 @@ describe('history cache', () => {
     expect((await lookups()).hit).toBe(hits + 1);
   });
 
-  it('reads frequency caps fresh on every decision, cached history or not', async () => {
+  it('counts an impression in the caps at once, cached history or not, once it is announced', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P2', HOUR);
     expect(await first(v.cookie)).toBe('P2:viewed');
     expect(await first(v.cookie)).toBe('P2:viewed');
-    await sql`insert into impressions (ad_id, position, partner_id, slot, site_id, product_id, visitor_id, reason, shown_at)
-      select 'ad_cap_' || g, 0, 'news', 's', 'shop', 'P2', ${v.id}, 'viewed', now() from generate_series(1, 3) g`.execute(
-      bed.env.db,
-    );
-    expect(await first(v.cookie)).not.toBe('P2:viewed');
+    await showAnnounced(bed.env.db, v.id, 'P2', 3);
+    await expect.poll(() => first(v.cookie), { timeout: 1000, interval: 10 }).not.toBe('P2:viewed');
   });
 
   it('a starting instance loads the visitors seen within the last hour before it is ready', async () => {

@@ -5,9 +5,12 @@ import { Redis } from 'ioredis';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
+import { CapsCache } from './decide/caps-cache';
 import { ChangeListener, DEFAULT_LISTENER, type ListenerOptions } from './decide/changes';
 import { Directory } from './decide/directory';
 import { HistoryCache } from './decide/history-cache';
+import { DEFAULT_IMPRESSION_BATCH, ImpressionBatcher, type ImpressionBatchOptions } from './decide/impression-batcher';
+import { insertImpressions } from './decide/impressions';
 import { PopularCache } from './decide/popular';
 import { DEFAULT_PREWARM, type PrewarmOptions } from './decide/prewarm';
 import { type AdsMetrics, createMetrics } from './metrics';
@@ -33,6 +36,17 @@ export interface Deps {
    * every history from Postgres. Started (listening) by `startListening`.
    */
   history: HistoryCache | null;
+  /**
+   * Visitors' frequency caps in memory, kept exact by the impression announcements; null (or
+   * not live) reads them on every decision (Redis, else Postgres). Live with the history cache.
+   */
+  capsCache: CapsCache | null;
+  /**
+   * Writes the impression beacons' ads to Postgres together, one statement and commit per batch
+   * (created and closed by these deps, before the database). Its options: `impressionBatch`.
+   */
+  impressions: ImpressionBatcher;
+  impressionBatch: ImpressionBatchOptions;
   /** How the change listener proves it still hears the announcements (see ChangeListener). */
   listener: ListenerOptions;
   /** Which visitors the history cache loads at start (see prewarm). */
@@ -43,13 +57,13 @@ export interface Deps {
   frequencyCap: number;
   /** How often the popular products and directory are reloaded. */
   refreshMs: number;
-  /** Starts hearing change announcements, making the history cache live (no-op without one). */
+  /** Starts hearing the announcements, making the history and caps caches live (no-op without them). */
   startListening(): Promise<void>;
   /** Closes what these deps created (not what was passed in as an override). */
   close(): Promise<void>;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening'>>;
+export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening' | 'impressions'>>;
 
 export class MissingDatabaseError extends Error {
   override name = 'MissingDatabaseError';
@@ -92,9 +106,19 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const history =
     overrides.history !== undefined ? overrides.history : config.DATABASE_URL ? new HistoryCache({ now }) : null;
   const listenerOptions = overrides.listener ?? DEFAULT_LISTENER;
+  const capsCache =
+    overrides.capsCache !== undefined ? overrides.capsCache : config.DATABASE_URL ? new CapsCache({ now }) : null;
+  const sinks = [history, capsCache].filter((c) => c !== null);
   const listener =
-    history && config.DATABASE_URL ? new ChangeListener(config.DATABASE_URL, history, logger, listenerOptions) : null;
+    sinks.length && config.DATABASE_URL
+      ? new ChangeListener(config.DATABASE_URL, sinks, logger, listenerOptions)
+      : null;
   if (listener) closers.unshift(() => listener.stop());
+  const impressionBatch = overrides.impressionBatch ?? DEFAULT_IMPRESSION_BATCH;
+  const batchDb = db;
+  const impressions = new ImpressionBatcher((records) => insertImpressions(batchDb, records), impressionBatch);
+  // First: the impressions waiting are written while the database (and Redis) are still open.
+  closers.unshift(() => impressions.close());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
@@ -114,6 +138,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     directory: overrides.directory ?? new Directory(db, now),
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
+    capsCache,
+    impressions,
+    impressionBatch,
     listener: listenerOptions,
     prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
     deadlineMs: overrides.deadlineMs ?? 50,

@@ -16,6 +16,11 @@ export class SignatureError extends Error {
   override name = 'SignatureError';
 }
 
+/** The service cannot take the request now (a backlog full, shutting down): the client may retry. */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}
+
 /** Postgres unreachable, restarting or too slow: the client may retry, nothing is wrong with it. */
 function databaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
@@ -32,6 +37,6 @@ export function statusOf(err: unknown): 400 | 403 | 404 | 500 | 503 {
   if (err instanceof BadRequestError || err instanceof SignatureError) return 400;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
-  if (databaseUnavailable(err)) return 503;
+  if (err instanceof UnavailableError || databaseUnavailable(err)) return 503;
   return 500;
 }

@@ -10,6 +10,8 @@ export interface AdsMetrics {
   badSignatures: Counter<'kind'>;
   historyLookups: Counter<'result'>;
   historyCached: Gauge;
+  capsLookups: Counter<'result'>;
+  capsCached: Gauge;
 }
 
 export function createMetrics(registry: Registry = createRegistry('ads')): { registry: Registry; metrics: AdsMetrics } {
@@ -65,6 +67,17 @@ export function createMetrics(registry: Registry = createRegistry('ads')): { reg
       historyCached: new Gauge({
         name: 'ads_history_cached_visitors',
         help: 'Visitors whose history the ads service holds in memory',
+        registers,
+      }),
+      capsLookups: new Counter({
+        name: 'ads_caps_lookups_total',
+        help: 'Frequency caps needed by decisions, by result (hit: from memory, miss: loaded, off: cache not live)',
+        labelNames: ['result'],
+        registers,
+      }),
+      capsCached: new Gauge({
+        name: 'ads_caps_cached_visitors',
+        help: 'Visitors whose frequency caps the ads service holds in memory',
         registers,
       }),
     },

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
+import { CAP_WINDOW_MS as WINDOW_MS } from './impressions';
 import { productKey } from './rank';
-
-const WINDOW_MS = 24 * 3600_000;
 
 export interface ShownItem {
   site: string;

@@ -1,11 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { parseVisitorChanges, VISITOR_CHANGES_CHANNEL } from '@rt/db';
+import {
+  IMPRESSIONS_CHANNEL,
+  type ImpressionAnnouncement,
+  parseImpressionAnnouncement,
+  parseVisitorChanges,
+  VISITOR_CHANGES_CHANNEL,
+} from '@rt/db';
 import type { Logger } from '@rt/runtime';
 import pg from 'pg';
-import type { HistoryCache } from './history-cache';
 
 const MAX_BACKOFF_MS = 5000;
 const PROBE = 'probe:';
+const CHANNELS = [VISITOR_CHANGES_CHANNEL, IMPRESSIONS_CHANNEL];
+
+/** A cache kept true by the announcements (the history cache, the caps cache). */
+export interface AnnouncementSink {
+  /** Announcements are being heard (true) or were lost (false: drop everything held). */
+  setLive(live: boolean): void;
+  /** These visitors changed (VISITOR_CHANGES_CHANNEL). */
+  invalidate(visitorIds: string[]): void;
+  /** An impression was recorded (IMPRESSIONS_CHANNEL). */
+  recorded?(imp: ImpressionAnnouncement): void;
+}
 
 export interface ListenerOptions {
   /** How often the listener proves, by a round trip through the channel, that it still hears it. */
@@ -17,12 +33,12 @@ export interface ListenerOptions {
 export const DEFAULT_LISTENER: ListenerOptions = { heartbeatMs: 10_000, probeTimeoutMs: 3000 };
 
 /**
- * Keeps a connection LISTENing to the visitor-change announcements and applies them to the
- * history cache. The cache is live only while the announcements are provably heard: after
- * LISTEN, and then every `heartbeatMs`, the listener NOTIFYs a probe on the channel and waits for
- * it to come back. A probe that does not (a connection that died silently, or a DATABASE_URL
+ * Keeps a connection LISTENing to the visitor-change and impression announcements and applies
+ * them to the caches. The caches are live only while the announcements are provably heard: after
+ * LISTEN, and then every `heartbeatMs`, the listener NOTIFYs a probe on each channel and waits for
+ * them to come back. A probe that does not (a connection that died silently, or a DATABASE_URL
  * behind a transaction-mode pooler, where LISTEN cannot work) counts as lost announcements, as
- * does a dropped connection: the cache is cleared and bypassed until listening works again.
+ * does a dropped connection: the caches are cleared and bypassed until listening works again.
  */
 export class ChangeListener {
   private client: pg.Client | null = null;
@@ -34,7 +50,7 @@ export class ChangeListener {
 
   constructor(
     private readonly url: string,
-    private readonly cache: HistoryCache,
+    private readonly sinks: AnnouncementSink[],
     private readonly logger: Logger,
     private readonly opts: ListenerOptions = DEFAULT_LISTENER,
   ) {}
@@ -50,22 +66,27 @@ export class ChangeListener {
     const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'rt-ads-listen' });
     this.client = client;
     client.on('notification', (n) => {
-      if (n.channel !== VISITOR_CHANGES_CHANNEL) return;
-      if (n.payload?.startsWith(PROBE)) this.probes.get(n.payload)?.();
-      else this.cache.invalidate(parseVisitorChanges(n.payload));
+      if (n.payload?.startsWith(PROBE)) this.probes.get(`${n.channel}:${n.payload}`)?.();
+      else if (n.channel === VISITOR_CHANGES_CHANNEL) {
+        const ids = parseVisitorChanges(n.payload);
+        for (const sink of this.sinks) sink.invalidate(ids);
+      } else if (n.channel === IMPRESSIONS_CHANNEL) {
+        const imp = parseImpressionAnnouncement(n.payload);
+        if (imp) for (const sink of this.sinks) sink.recorded?.(imp);
+      }
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`listen ${VISITOR_CHANGES_CHANNEL}`);
-      await this.probe(client);
+      for (const channel of CHANNELS) await client.query(`listen ${channel}`);
+      await this.probeAll(client);
       if (this.client !== client) return;
       this.failures = 0;
-      this.cache.setLive(true);
-      this.logger.debug('listening for visitor changes; history cache live');
+      this.setLive(true);
+      this.logger.debug('listening for visitor changes and impressions; caches live');
       this.heartbeat = setInterval(() => {
-        this.probe(client).catch((err) => this.lost(client, err));
+        this.probeAll(client).catch((err) => this.lost(client, err));
       }, this.opts.heartbeatMs);
       this.heartbeat.unref();
     } catch (err) {
@@ -73,38 +94,51 @@ export class ChangeListener {
     }
   }
 
-  /** Sends a probe through the channel and resolves when it comes back; rejects after the timeout. */
-  private probe(client: pg.Client): Promise<void> {
-    const payload = `${PROBE}${randomBytes(8).toString('hex')}`;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.probes.delete(payload);
-        reject(new Error(`no announcement came back within ${this.opts.probeTimeoutMs} ms`));
-      }, this.opts.probeTimeoutMs);
-      timer.unref();
-      this.probes.set(payload, () => {
-        clearTimeout(timer);
-        this.probes.delete(payload);
-        resolve();
-      });
-      client.query('select pg_notify($1, $2)', [VISITOR_CHANGES_CHANNEL, payload]).catch((err) => {
-        clearTimeout(timer);
-        this.probes.delete(payload);
-        reject(err);
-      });
-    });
+  private setLive(live: boolean): void {
+    for (const sink of this.sinks) sink.setLive(live);
+  }
+
+  /**
+   * Sends a probe through every channel (one statement) and resolves when all came back;
+   * rejects after the timeout.
+   */
+  private probeAll(client: pg.Client): Promise<unknown> {
+    const waits: Promise<void>[] = [];
+    const params: string[] = [];
+    for (const channel of CHANNELS) {
+      const payload = `${PROBE}${randomBytes(8).toString('hex')}`;
+      const id = `${channel}:${payload}`;
+      params.push(channel, payload);
+      waits.push(
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            this.probes.delete(id);
+            reject(new Error(`no announcement came back on ${channel} within ${this.opts.probeTimeoutMs} ms`));
+          }, this.opts.probeTimeoutMs);
+          timer.unref();
+          this.probes.set(id, () => {
+            clearTimeout(timer);
+            this.probes.delete(id);
+            resolve();
+          });
+        }),
+      );
+    }
+    const notify = CHANNELS.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+    const sent = client.query(`select ${notify}`, params);
+    return Promise.all([...waits, sent]);
   }
 
   private lost(client: pg.Client, err?: unknown): void {
     if (this.client !== client) return;
     this.client = null;
     clearInterval(this.heartbeat);
-    this.cache.setLive(false);
+    this.setLive(false);
     client.end().catch(() => {});
     if (this.stopped) return;
     this.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 6));
-    this.logger.warn({ err, retryInMs: delay }, 'visitor change announcements lost; history cache off until back');
+    this.logger.warn({ err, retryInMs: delay }, 'announcements lost; history and caps caches off until back');
     this.retry = setTimeout(() => void this.connect(), delay);
     this.retry.unref();
   }
@@ -115,7 +149,7 @@ export class ChangeListener {
     clearInterval(this.heartbeat);
     const client = this.client;
     this.client = null;
-    this.cache.setLive(false);
+    this.setLive(false);
     await client?.end().catch(() => {});
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
-import { type History, type Identity, loadHistory, loadShown } from './history';
+import { countsOf, type ShownTicket } from './caps-cache';
+import { type History, type Identity, loadHistory, type WithShown } from './history';
+import { loadShown, loadShownImpressions } from './impressions';
 import { profileOf, type VisitorProfile } from './profile';
 import { type Prepared, pick, type Ranked } from './rank';
 
@@ -47,36 +49,71 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
 }
 
 /**
- * The visitor's profile, from memory when the cache holds it (then without caps: those change
- * with every impression and are read fresh), else from Postgres, with the caps when Redis does
- * not keep them.
+ * The visitor's profile, from memory when the cache holds it, else from Postgres together with
+ * the caps as `withShown` asks (see shownFor).
  */
-async function profile(deps: Deps, who: Identity): Promise<{ profile: VisitorProfile; shown: History['shown'] }> {
+async function profile(
+  deps: Deps,
+  who: Identity,
+  withShown: WithShown,
+): Promise<{ profile: VisitorProfile; loaded: History | null }> {
   const cache = deps.history;
   const cached = cache?.get(who);
   if (cached) {
     deps.metrics.historyLookups.inc({ result: 'hit' });
-    return { profile: cached, shown: null };
+    return { profile: cached, loaded: null };
   }
   const began = cache?.begin() ?? 0;
-  const loaded = await loadHistory(deps.db, who, { withShown: !deps.caps, pool: deps.pool });
+  const loaded = await loadHistory(deps.db, who, { withShown, pool: deps.pool });
   const fresh = profileOf(loaded);
   if (cache?.live) {
     cache.put(who, fresh, loaded.family, began);
     deps.metrics.historyCached.set(cache.size);
   }
   deps.metrics.historyLookups.inc({ result: cache?.live ? 'miss' : 'off' });
-  return { profile: fresh, shown: loaded.shown };
+  return { profile: fresh, loaded };
+}
+
+/**
+ * The visitor's impressions per product in the cap window: from the caps cache when it was live
+ * as the decision began (`ticket`), loading what it lacks from Postgres (with the history when
+ * that was loaded too); else as before the cache, read on every decision from Redis, else Postgres.
+ */
+async function shownFor(
+  deps: Deps,
+  visitorId: string,
+  loaded: History | null,
+  ticket: ShownTicket | null,
+): Promise<Map<string, number>> {
+  const cache = deps.capsCache;
+  if (cache && ticket) {
+    const held = loaded?.shownImpressions ? undefined : cache.get(visitorId);
+    if (held) {
+      deps.metrics.capsLookups.inc({ result: 'hit' });
+      return held;
+    }
+    const load = loaded?.shownImpressions ?? (await loadShownImpressions(deps.db, visitorId, deps.pool));
+    cache.put(visitorId, load, ticket);
+    deps.metrics.capsCached.set(cache.size);
+    deps.metrics.capsLookups.inc({ result: 'miss' });
+    return countsOf(load);
+  }
+  deps.metrics.capsLookups.inc({ result: 'off' });
+  return (
+    loaded?.shown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId, deps.pool))
+  );
 }
 
 async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
   const who = req.identity;
   if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
-  const { profile: p, shown: loadedShown } = await profile(deps, who);
+  // Taken before anything is read, so an impression announced meanwhile keeps the load out of the cache.
+  const ticket = deps.capsCache?.live ? deps.capsCache.begin() : null;
+  const withShown: WithShown = ticket ? 'impressions' : deps.caps ? false : 'counts';
+  const { profile: p, loaded } = await profile(deps, who, withShown);
   const visitorId = p.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
-  const shown =
-    loadedShown ?? (await deps.caps?.shown(visitorId, deps.now())) ?? (await loadShown(deps.db, visitorId, deps.pool));
+  const shown = await shownFor(deps, visitorId, loaded, ticket);
   // Popular fill: first the merchants this visitor engaged with, then everyone's.
   const popular = p.sites.size
     ? chain(deps.popular.products(p.sites), deps.popular.products())

@@ -1,4 +1,5 @@
 import type { Identity } from './history';
+import { Invalidations } from './invalidations';
 import type { VisitorProfile } from './profile';
 
 interface Entry {
@@ -16,9 +17,6 @@ export interface HistoryCacheOptions {
   now?: () => number;
 }
 
-/** Per-visitor bookkeeping of recent invalidations, bounded; past it, in-flight loads are refused. */
-const MAX_TRACKED_INVALIDATIONS = 100_000;
-
 /**
  * Visitors' profiles (recent engagements, in ranking order) in memory, so a repeat decision for the same visitor needs no
  * database round trip. Correctness rests on change announcements (VISITOR_CHANGES_CHANNEL): the
@@ -33,10 +31,7 @@ const MAX_TRACKED_INVALIDATIONS = 100_000;
 export class HistoryCache {
   private entries = new Map<string, Entry>();
   private keysByVisitor = new Map<string, Set<string>>();
-  private epoch = 0;
-  private invalidatedAt = new Map<string, number>();
-  /** Loads that began before this epoch are never stored. */
-  private floor = 0;
+  private invalidations = new Invalidations();
   private isLive = false;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
@@ -83,12 +78,11 @@ export class HistoryCache {
 
   /** Call before loading; pass the result to `put` with the loaded history. */
   begin(): number {
-    return this.epoch;
+    return this.invalidations.begin();
   }
 
   put(who: Identity, profile: VisitorProfile, family: string[], began: number): void {
-    if (!this.isLive || !profile.visitorId || began < this.floor) return;
-    if (family.some((id) => (this.invalidatedAt.get(id) ?? -1) >= began)) return;
+    if (!this.isLive || !profile.visitorId || this.invalidations.overtaken(family, began)) return;
     const key = HistoryCache.key(who);
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
@@ -109,9 +103,9 @@ export class HistoryCache {
 
   /** These visitors changed: drop every entry holding one, and refuse loads already under way. */
   invalidate(visitorIds: Iterable<string>): void {
-    const epoch = this.epoch++;
-    for (const id of visitorIds) {
-      this.invalidatedAt.set(id, epoch);
+    const ids = [...visitorIds];
+    this.invalidations.record(ids);
+    for (const id of ids) {
       const keys = this.keysByVisitor.get(id);
       if (!keys) continue;
       for (const key of [...keys]) {
@@ -119,17 +113,12 @@ export class HistoryCache {
         if (entry) this.remove(key, entry);
       }
     }
-    if (this.invalidatedAt.size > MAX_TRACKED_INVALIDATIONS) {
-      this.invalidatedAt.clear();
-      this.floor = this.epoch;
-    }
   }
 
   clear(): void {
     this.entries.clear();
     this.keysByVisitor.clear();
-    this.invalidatedAt.clear();
-    this.floor = ++this.epoch;
+    this.invalidations.reset();
   }
 
   private remove(key: string, entry: Entry): void {

@@ -1,7 +1,10 @@
 import type { Db } from '@rt/db';
-import { CompiledQuery, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
+import type { ShownLoad } from './caps-cache';
+import { CAP_WINDOW, type ShownRow, shownIn, shownLoad } from './impressions';
 import type { CatalogProduct } from './popular';
+import { runPrepared } from './prepared';
 import { productKey } from './rank';
 
 /** A product the visitor engaged with, with what the catalog knows of it. */
@@ -22,7 +25,12 @@ export interface History {
   viewed: Engagement[];
   /** Impressions per `site\u001fproduct` within the cap window; null when not asked for. */
   shown: Map<string, number> | null;
+  /** The canonical visitor's impressions within the cap window, for the caps cache; null when not asked for. */
+  shownImpressions: ShownLoad | null;
 }
+
+/** What a history load also reads: the caps as counts, as impressions (caps cache), or nothing. */
+export type WithShown = 'counts' | 'impressions' | false;
 
 export interface Identity {
   rtVid: string | null;
@@ -48,11 +56,10 @@ interface HistoryRow {
   family: string[] | null;
   cart: EngagementRow[] | null;
   viewed: EngagementRow[] | null;
-  shown: Record<string, number> | null;
+  shown: Record<string, number> | ShownRow | null;
 }
 
 export const LOOKBACK = '30 days';
-export const CAP_WINDOW = '24 hours';
 const MAX_ROWS = 100;
 
 /** Times travel as epoch milliseconds: cheaper to parse and compare than ISO strings. */
@@ -61,17 +68,20 @@ const ms = (t: RawBuilder<unknown>) => sql`(extract(epoch from ${t}) * 1000)::fl
 const productFields = sql`p.site_id, p.id, p.name, p.price, p.currency, p.url, p.image`;
 
 /** The statement's text, built once per variant: only the two identity values vary per call. */
-const statements = new Map<boolean, string>();
+const statements = new Map<WithShown, string>();
 
-function statement(db: Db, withShown: boolean): string {
+function statement(db: Db, withShown: WithShown): string {
   let text = statements.get(withShown);
   if (text) return text;
-  const shown = withShown
-    ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
+  const shown =
+    withShown === 'impressions'
+      ? shownIn(sql`(select id from root)`)
+      : withShown === 'counts'
+        ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
         select m.site_id || chr(31) || m.product_id as k, count(*) as n from impressions m
         where m.visitor_id in (select id from family) and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval
         group by 1) s)`
-    : sql`null`;
+        : sql`null`;
   const rtVid: string | null = null;
   const emailSha256: string | null = null;
   text = sql`
@@ -152,20 +162,18 @@ function engagement(r: EngagementRow): Engagement {
  * decision): the identity by primary key (the rt_vid cookie, else the email hash), merged_into
  * followed to the canonical visitor and back to every visitor merged into it, then the cart
  * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
- * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_visitor_idx).
+ * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_touch_idx): as counts over the family, or as the canonical visitor's
+ * impressions for the caps cache.
  */
 export async function loadHistory(
   db: Db,
   who: Identity,
-  opts: { withShown: boolean; pool?: pg.Pool | null },
+  opts: { withShown: WithShown; pool?: pg.Pool | null },
 ): Promise<History> {
   const text = statement(db, opts.withShown);
   const values = [who.rtVid, who.emailSha256];
-  // A named (prepared) statement when we own the pool: planning this query costs more than running it.
-  const rows = opts.pool
-    ? (await opts.pool.query<HistoryRow>({ name: `ads_history_${opts.withShown ? 'shown_' : ''}v3`, text, values }))
-        .rows
-    : (await db.executeQuery<HistoryRow>(CompiledQuery.raw(text, values))).rows;
+  const name = `ads_history_${opts.withShown ? `${opts.withShown}_` : ''}v4`;
+  const rows = await runPrepared<HistoryRow>(db, opts.pool, name, text, values);
   const row = rows[0];
   const cart = (row?.cart ?? []).map(engagement);
   const viewed: Engagement[] = [];
@@ -178,18 +186,10 @@ export async function loadHistory(
     family: row?.family ?? [],
     cart,
     viewed,
-    shown: row?.shown ? new Map(Object.entries(row.shown).map(([k, n]) => [k, Number(n)])) : null,
+    shown:
+      opts.withShown === 'counts' && row?.shown
+        ? new Map(Object.entries(row.shown).map(([k, n]) => [k, Number(n)]))
+        : null,
+    shownImpressions: opts.withShown === 'impressions' && row?.shown ? shownLoad(row.shown as ShownRow) : null,
   };
-}
-
-/** Impressions per product for one visitor within the cap window: the Postgres truth behind Redis. */
-export async function loadShown(db: Db, visitorId: string, pool?: pg.Pool | null): Promise<Map<string, number>> {
-  const text = `select site_id || chr(31) || product_id as k, count(*)::int as n from impressions
-    where visitor_id = $1 and shown_at > now() - interval '${CAP_WINDOW}' group by 1`;
-  const values = [visitorId];
-  // Prepared on our own pool, like the history statement: it runs on every decision without Redis.
-  const rows = pool
-    ? (await pool.query<{ k: string; n: number }>({ name: 'ads_shown_v1', text, values })).rows
-    : (await db.executeQuery<{ k: string; n: number }>(CompiledQuery.raw(text, values))).rows;
-  return new Map(rows.map((r) => [r.k, r.n]));
 }

@@ -17,7 +17,8 @@ export interface PrewarmOptions {
 export const DEFAULT_PREWARM: PrewarmOptions = { since: '1 hour', max: 20_000, budgetMs: 4000, concurrency: 4 };
 
 /**
- * Loads the profiles of the visitors seen most recently into the history cache, so a started
+ * Loads the profiles of the visitors seen most recently into the history cache (and their
+ * frequency caps into the caps cache), so a started
  * (or restarted) instance answers the visitors of the moment from memory instead of sending
  * Postgres a burst of misses. Runs only while the cache is live, i.e. after the change
  * announcements are heard, so nothing changed during the load can be cached stale. Best
@@ -37,13 +38,19 @@ export async function prewarm(deps: Deps, opts: PrewarmOptions = DEFAULT_PREWARM
       const who = { rtVid: rows[next++]!.value, emailSha256: null };
       if (cache.get(who)) continue;
       const began = cache.begin();
-      const history = await loadHistory(deps.db, who, { withShown: false, pool: deps.pool });
+      const caps = deps.capsCache?.live ? deps.capsCache : null;
+      const ticket = caps?.begin();
+      const history = await loadHistory(deps.db, who, { withShown: caps ? 'impressions' : false, pool: deps.pool });
       cache.put(who, profileOf(history), history.family, began);
+      if (caps && ticket && history.visitorId && history.shownImpressions) {
+        caps.put(history.visitorId, history.shownImpressions, ticket);
+      }
       loaded++;
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   deps.metrics.historyCached.set(cache.size);
+  if (deps.capsCache) deps.metrics.capsCached.set(deps.capsCache.size);
   deps.logger.info(
     { visitors: loaded, of: rows.length, ms: Math.round(performance.now() - started) },
     'history cache prewarmed with the visitors seen recently',

@@ -52,30 +52,25 @@ export function trackingRoutes(deps: Deps): Hono {
     const visitorId = visitor.data || null;
     const at = deps.now();
     if (list.data.length) {
-      const inserted = await deps.db
-        .insertInto('impressions')
-        .values(
-          list.data.map(([site, product, why], position) => ({
-            ad_id: p.ad,
-            position,
-            partner_id: p.partner,
-            slot: p.slot,
-            site_id: site,
-            product_id: product,
-            visitor_id: visitorId,
-            reason: why,
-            shown_at: new Date(at),
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .returning(['position', 'site_id', 'product_id'])
-        .execute();
+      // Written with other beacons' ads in one statement; answered only once that committed.
+      const inserted = await deps.impressions.record({
+        adId: p.ad,
+        partner: p.partner,
+        slot: p.slot,
+        visitorId,
+        items: list.data,
+        at,
+      });
       if (inserted.length) deps.metrics.impressions.inc();
-      if (inserted.length && visitorId && deps.caps) {
-        const shown = inserted.map((r) => ({ site: r.site_id, product: r.product_id, position: r.position }));
-        await deps.caps.record(visitorId, p.ad, shown, at).catch((err) => {
-          deps.logger.warn({ err }, 'frequency caps not updated in Redis; Postgres has the impression');
-        });
+      if (inserted.length && visitorId) {
+        // Every instance hears the announcement; this one counts it now, before its next decision.
+        deps.capsCache?.recorded({ visitorId, adId: p.ad, at, items: inserted });
+        if (deps.caps) {
+          const shown = inserted.map(([position, site, product]) => ({ site, product, position }));
+          await deps.caps.record(visitorId, p.ad, shown, at).catch((err) => {
+            deps.logger.warn({ err }, 'frequency caps not updated in Redis; Postgres has the impression');
+          });
+        }
       }
     }
     return c.body(GIF, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });

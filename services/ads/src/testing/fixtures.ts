@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@rt/config';
 import { type Db, notifyVisitorChanges } from '@rt/db';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, insertImpression, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app';
+import { recordImpressions } from '../decide/impressions';
 import { createDeps, type Deps, type DepsOverrides } from '../deps';
 import { type AdsServer, startAds } from '../server';
 
@@ -170,6 +171,29 @@ export async function seedProduct(db: Db, site: string, id: string, p: ProductSe
  */
 export async function announce(db: Db, ...visitorIds: string[]): Promise<void> {
   await notifyVisitorChanges(visitorIds)?.execute(db);
+}
+
+/**
+ * Records `times` impressions of a product to the visitor (one ad each, `msAgo` back) the way
+ * the impression route does: inserted and announced in one statement.
+ */
+export async function showAnnounced(db: Db, visitorId: string, product: string, times = 1, msAgo = 0) {
+  for (let i = 0; i < times; i++) {
+    await recordImpressions(db, {
+      adId: `ad_${randomBytes(9).toString('base64url')}`,
+      partner: 'news',
+      slot: 's',
+      visitorId,
+      items: [['shop', product, 'viewed']],
+      at: Date.now() - msAgo,
+    });
+  }
+}
+
+/** Inserts impressions like `showAnnounced`, but as a writer that does NOT announce them would. */
+export async function showSilently(db: Db, visitorId: string, product: string, times = 1, msAgo = 0) {
+  for (let i = 0; i < times; i++)
+    await insertImpression(db, { visitorId, product, shownAt: new Date(Date.now() - msAgo) });
 }
 
 /** A visitor with an rt_vid cookie (returned) and optionally an email hash. */
