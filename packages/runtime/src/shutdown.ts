@@ -44,11 +44,23 @@ export class Shutdown {
     return this.running;
   }
 
-  /** SIGTERM and SIGINT run the shutdown once, then exit. */
-  onSignals(): this {
+  /**
+   * SIGTERM and SIGINT run the shutdown once, then exit. The same stop often arrives twice at
+   * once (Ctrl-C reaches the whole process group, and npm forwards it to its child as well), so a
+   * signal within `graceMs` of the first is ignored; one later than that (a second Ctrl-C of an
+   * impatient operator) exits at once.
+   */
+  onSignals(graceMs = 2000): this {
+    let first = 0;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        void this.run(signal).then(() => process.exit(0));
+      process.on(signal, () => {
+        if (!first) {
+          first = Date.now();
+          void this.run(signal).then(() => process.exit(0));
+        } else if (Date.now() - first > graceMs) {
+          this.logger.warn({ signal }, 'signal received again while shutting down, exiting now');
+          process.exit(1);
+        }
       });
     }
     return this;
