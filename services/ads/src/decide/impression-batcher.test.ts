@@ -65,18 +65,46 @@ describe('ImpressionBatcher', () => {
     expect(w.calls.slice(3).map((c) => c.ads)).toEqual([['f'], ['g']]);
   });
 
-  it('puts a replay of an ad in the batch after the one holding the ad', async () => {
+  it('a replay of an ad waiting or being written rides along: no place in a batch, answered by its commit', async () => {
     const w = writer();
     const b = new ImpressionBatcher(w.write, opts({ maxRecords: 3, maxInFlight: 1 }));
-    const answers = [b.record(record('a')), b.record(record('a')), b.record(record('b')), b.record(record('c'))];
+    const answers = [b.record(record('a')), b.record(record('a')), b.record(record('b'))];
+    expect(b.backlog).toEqual({ queued: 3, inFlight: 0 });
+    answers.push(b.record(record('c'))); // full at the third ad: the replay took no place
     await tick();
-    // Full at the third: the replay waits, and 'c' arrives while the batch is written.
-    expect(w.calls.map((c) => c.ads)).toEqual([['a', 'b']]);
+    expect(w.calls.map((c) => c.ads)).toEqual([['a', 'b', 'c']]);
+    // Replays arriving while the batch is written ride along with it too.
+    answers.push(b.record(record('b')), b.record(record('c')));
+    let answered = 0;
+    for (const a of answers) void a.then(() => answered++);
+    await tick();
+    expect(answered).toBe(0); // nothing is answered before the commit
+    expect(w.calls).toHaveLength(1);
     w.calls[0]!.commit();
+    expect((await Promise.all(answers)).map((a) => a.length)).toEqual([1, 0, 1, 1, 0, 0]);
+    // Once committed, a replay is a batch of its own again (and inserts nothing).
+    const later = b.record(record('a'));
+    const closed = b.close(); // sends it now, without waiting for more ads
     await tick();
-    expect(w.calls[1]!.ads).toEqual(['a', 'c']);
+    expect(w.calls[1]!.ads).toEqual(['a']);
     w.calls[1]!.commit();
-    expect((await Promise.all(answers)).map((a) => a.length)).toEqual([1, 0, 1, 1]);
+    expect(await later).toEqual([]);
+    await closed;
+    expect(b.backlog).toEqual({ queued: 0, inFlight: 0 });
+  });
+
+  it('a replay riding along a failed batch fails with it, and a retry records the ad once', async () => {
+    const w = writer();
+    const b = new ImpressionBatcher(w.write, opts({ maxRecords: 1 }));
+    const first = b.record(record('a')).catch((err: Error) => err.message);
+    const replay = b.record(record('a')).catch((err: Error) => err.message);
+    await tick();
+    w.calls[0]!.fail(new Error('boom'));
+    expect([await first, await replay]).toEqual(['boom', 'boom']);
+    const retry = b.record(record('a'));
+    await tick();
+    w.calls[1]!.commit();
+    expect((await retry).length).toBe(1);
   });
 
   it('fails every ad of a failed batch with its error', async () => {

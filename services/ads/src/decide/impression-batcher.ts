@@ -26,6 +26,8 @@ interface Waiter {
   record: ImpressionRecord;
   resolve: (inserted: Inserted) => void;
   reject: (err: unknown) => void;
+  /** Replays of the same ad that arrived while this one waited or was written: they insert nothing. */
+  riders: Waiter[];
 }
 
 /**
@@ -35,12 +37,17 @@ interface Waiter {
  * maxRows), maxWaitMs after its first ad, or as soon as a batch in flight commits while ads
  * wait (at most maxInFlight at once). Each ad's promise settles after the transaction holding
  * its rows committed (with the positions it inserted) or failed (with that error, for every
- * ad of the batch: nothing of it was written, and a retry writes it once). The same ad twice in
- * one batch (a replay) waits for the next one, where it inserts nothing.
+ * ad of the batch: nothing of it was written, and a retry writes it once). A replay of an ad
+ * that is waiting or being written rides along with it: it takes no place in a batch, and is
+ * answered with the same commit (having inserted nothing) or the same error, so a flood of one
+ * beacon URL costs one row and one statement, not a statement each.
  */
 export class ImpressionBatcher {
   private pending: Waiter[] = [];
   private pendingRows = 0;
+  /** The waiting or in-flight waiter of each ad, which its replays ride along with. */
+  private readonly leaders = new Map<string, Waiter>();
+  private riding = 0;
   private timer: NodeJS.Timeout | undefined;
   private inflight = new Set<Promise<void>>();
   private closed = false;
@@ -52,17 +59,25 @@ export class ImpressionBatcher {
 
   /** Ads waiting for a batch, and batches being written. */
   get backlog(): { queued: number; inFlight: number } {
-    return { queued: this.pending.length, inFlight: this.inflight.size };
+    return { queued: this.pending.length + this.riding, inFlight: this.inflight.size };
   }
 
   /** Writes the ad's impressions with others; resolves after its commit with the positions inserted. */
   record(record: ImpressionRecord): Promise<Inserted> {
     if (this.closed) return Promise.reject(new UnavailableError('shutting down'));
-    if (this.pending.length >= this.opts.maxQueued) {
+    if (this.pending.length + this.riding >= this.opts.maxQueued) {
       return Promise.reject(new UnavailableError('too many impressions waiting to be written'));
     }
     return new Promise<Inserted>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
+      const waiter: Waiter = { record, resolve, reject, riders: [] };
+      const leader = this.leaders.get(record.adId);
+      if (leader) {
+        leader.riders.push(waiter);
+        this.riding++;
+        return;
+      }
+      this.leaders.set(record.adId, waiter);
+      this.pending.push(waiter);
       this.pendingRows += record.items.length;
       if (this.pending.length >= this.opts.maxRecords || this.pendingRows >= this.opts.maxRows) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
@@ -76,33 +91,40 @@ export class ImpressionBatcher {
     while (this.pending.length && this.inflight.size < this.opts.maxInFlight) this.send(this.take());
   }
 
-  /** The next batch: in arrival order, within the bounds, each ad once (the rest keep waiting). */
+  /** The next batch: in arrival order, within the bounds (each ad is waiting once: see `leaders`). */
   private take(): Waiter[] {
-    const batch: Waiter[] = [];
-    const rest: Waiter[] = [];
-    const ads = new Set<string>();
     let rows = 0;
+    let n = 0;
     for (const w of this.pending) {
-      const n = w.record.items.length;
-      const fits = batch.length < this.opts.maxRecords && (batch.length === 0 || rows + n <= this.opts.maxRows);
-      if (fits && !ads.has(w.record.adId)) {
-        batch.push(w);
-        ads.add(w.record.adId);
-        rows += n;
-      } else rest.push(w);
+      const more = w.record.items.length;
+      if (n === this.opts.maxRecords || (n > 0 && rows + more > this.opts.maxRows)) break;
+      rows += more;
+      n++;
     }
-    this.pending = rest;
+    const batch = this.pending.splice(0, n);
     this.pendingRows -= rows;
     return batch;
   }
 
   private send(batch: Waiter[]): void {
+    const settled = (w: Waiter) => {
+      this.leaders.delete(w.record.adId);
+      this.riding -= w.riders.length;
+    };
     const p = this.write(batch.map((w) => w.record)).then(
       (inserted) => {
-        for (const [i, w] of batch.entries()) w.resolve(inserted[i] ?? []);
+        for (const [i, w] of batch.entries()) {
+          settled(w);
+          w.resolve(inserted[i] ?? []);
+          for (const r of w.riders) r.resolve([]);
+        }
       },
       (err) => {
-        for (const w of batch) w.reject(err);
+        for (const w of batch) {
+          settled(w);
+          w.reject(err);
+          for (const r of w.riders) r.reject(err);
+        }
       },
     );
     this.inflight.add(p);
