@@ -35,6 +35,7 @@ let heard: ImpressionAnnouncement[] = [];
 let listenClient: pg.Client;
 let other: CapsCache;
 let otherListener: ChangeListener;
+let visitors: Array<{ id: string; cookie: string }>;
 beforeAll(async () => {
   listenClient = new pg.Client(bed.env.databaseUrl);
   await listenClient.connect();
@@ -44,6 +45,9 @@ beforeAll(async () => {
     if (imp) heard.push(imp);
   });
   other = new CapsCache();
+  // Seeded before the other instance listens: a seed announces its visitor, and that
+  // announcement, delivered whenever it is, would drop the caps the test puts in `other`.
+  visitors = await Promise.all(Array.from({ length: 8 }, () => seedVisitor(bed.env.db)));
   otherListener = new ChangeListener(bed.env.databaseUrl, [other], createLogger('test', 'silent'));
   await otherListener.start();
 });
@@ -85,7 +89,6 @@ function shuffle<T>(xs: T[]): T[] {
 describe('group-committed impressions', () => {
   it('records 200 concurrent beacons (40 ads, each sent 5 times) once each, answered after commit, announced once', async () => {
     expect(other.live).toBe(true);
-    const visitors = await Promise.all(Array.from({ length: 8 }, () => seedVisitor(bed.env.db)));
     const byAd = new Map<string, { ad: AdJson; visitor: string }>();
     for (const v of visitors) {
       // The other instance holds the visitor's caps (none yet), so it must count what it hears.
@@ -136,6 +139,7 @@ describe('group-committed impressions', () => {
       .where('ad_id', 'in', [...byAd.keys()])
       .groupBy(['visitor_id', 'site_id', 'product_id'])
       .execute();
+    expect(other.live).toBe(true);
     for (const v of visitors) {
       const counts = new Map(
         truth.filter((t) => t.visitor_id === v.id).map((t) => [`${t.site_id}\u001f${t.product_id}`, t.n]),
