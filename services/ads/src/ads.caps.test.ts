@@ -50,6 +50,8 @@ describe.each([
   }
   /** Decides until the visitor's caps are held (a load overtaken by the seed's own announcements is not). */
   const cache = async (v: { id: string; cookie: string }, on: AdsServer = bed.server) => {
+    // The seed's announcements applied first: one delivered after the caps are held would drop them.
+    await on.deps.announcementsHeard();
     await expect
       .poll(async () => (await first(v.cookie, on)) && on.deps.capsCache?.has(v.id), { timeout: 2000, interval: 10 })
       .toBe(true);

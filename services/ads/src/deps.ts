@@ -59,11 +59,13 @@ export interface Deps {
   refreshMs: number;
   /** Starts hearing the announcements, making the history and caps caches live (no-op without them). */
   startListening(): Promise<void>;
+  /** Resolves once the caches have applied every announcement committed before the call (tests, benchmarks). */
+  announcementsHeard(): Promise<void>;
   /** Closes what these deps created (not what was passed in as an override). */
   close(): Promise<void>;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening' | 'impressions'>>;
+export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening' | 'announcementsHeard' | 'impressions'>>;
 
 export class MissingDatabaseError extends Error {
   override name = 'MissingDatabaseError';
@@ -148,6 +150,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     refreshMs: overrides.refreshMs ?? 3000,
     async startListening() {
       await listener?.start();
+    },
+    async announcementsHeard() {
+      await listener?.caughtUp();
     },
     async close() {
       for (const c of closers) await c().catch(() => {});

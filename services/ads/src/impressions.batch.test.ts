@@ -9,6 +9,7 @@ import { DEFAULT_IMPRESSION_BATCH } from './decide/impression-batcher';
 import { createDeps, type Deps } from './deps';
 import {
   type AdJson,
+  announce,
   appTestBed,
   pathOf,
   seedProduct,
@@ -17,6 +18,7 @@ import {
   testConfig,
   testDeps,
 } from './testing/fixtures';
+import { slowProxy } from './testing/slow-proxy';
 
 /**
  * Impression beacons are group-committed: the ads of concurrent beacons are written and announced
@@ -145,6 +147,29 @@ describe('group-committed impressions', () => {
         truth.filter((t) => t.visitor_id === v.id).map((t) => [`${t.site_id}\u001f${t.product_id}`, t.n]),
       );
       expect(other.get(v.id)).toEqual(counts);
+    }
+  });
+
+  it('caughtUp resolves once every announcement committed before it has been applied', async () => {
+    // The listener hears through a proxy that delays everything from Postgres by 500 ms, so an
+    // announcement is not applied yet when the statement that made it returns.
+    const proxy = await slowProxy(bed.env.databaseUrl, 0);
+    const cache = new CapsCache();
+    const listener = new ChangeListener(proxy.url, [cache], createLogger('test', 'silent'));
+    try {
+      await listener.start();
+      expect(cache.live).toBe(true);
+      proxy.delayMs = 500;
+      const v = await seedVisitor(bed.env.db);
+      await listener.caughtUp(); // the seed's own announcement is applied by now
+      cache.put(v.id, { impressions: [], untilFirstLeavesMs: null }, cache.begin());
+      await announce(bed.env.db, v.id);
+      expect(cache.has(v.id)).toBe(true); // on its way, not applied yet
+      await listener.caughtUp();
+      expect(cache.has(v.id)).toBe(false);
+    } finally {
+      await listener.stop();
+      await proxy.close();
     }
   });
 

@@ -143,6 +143,16 @@ export class ChangeListener {
     this.retry.unref();
   }
 
+  /**
+   * Resolves once every announcement committed before the call has been applied to the caches:
+   * a probe sent now comes back after them (Postgres delivers notifications in commit order).
+   * Resolves at once when not listening (the caches are off then). For tests and benchmarks.
+   */
+  async caughtUp(): Promise<void> {
+    const client = this.client;
+    if (client) await this.probeAll(client);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
