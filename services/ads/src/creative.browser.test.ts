@@ -83,7 +83,11 @@ describe('the creative in a real browser', () => {
       )
       .toBe(2);
     expect(violations).toEqual([]);
-    // One beacon per page load, each for its own ad.
+    // One beacon per page load, each for its own ad. Chromium reports a request to this process
+    // asynchronously, possibly after the server has recorded it: wait for the report, then make
+    // sure no further beacon follows.
+    await expect.poll(() => beacons.length, { timeout: 5000, interval: 50 }).toBe(2);
+    await tab.waitForTimeout(300);
     expect(beacons).toHaveLength(2);
     expect(new Set(beacons).size).toBe(2);
     await context.close();
