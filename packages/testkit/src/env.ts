@@ -60,7 +60,8 @@ export async function createTestEnv(): Promise<TestEnv> {
     async close() {
       for (const b of backends) await b.close();
       await db.destroy();
-      const keys = await redis.keys(`${namespace}:*`);
+      // The namespace and the ones tests derive from it (`${namespace}_redis`, ...).
+      const keys = await redis.keys(`${namespace}*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       // The database is dropped with the rest of this run's by the global teardown.
