@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BENCH_COOKIE_PREFIX, BENCH_SHAPE } from './ads-seed';
@@ -69,17 +68,3 @@ export async function maxRate(url: string, headers: Record<string, string> = {})
   const result = await autocannon({ url, connections: 32, duration: 5, headers });
   return Math.round(result.requests.average);
 }
-
-/** CPU time (user + system, ms) a local process has used, from /proc; undefined when not readable. */
-export function procCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in ticks.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node supports

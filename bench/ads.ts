@@ -7,9 +7,10 @@ import { withDatabase } from '@rt/dev-servers';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { maxRate, paced, procCpuMs, spawnNode, waitFor } from './ads-load';
+import { maxRate, paced, spawnNode, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
 import type { BenchResult } from './context';
+import { procCpuMs } from './proc';
 
 const RATE = 1000;
 const SECONDS = Number(process.env.BENCH_ADS_SECONDS ?? 10);

@@ -2,7 +2,6 @@
 // beside COPY of the same rows into a regular table shaped like `events`, for several batch
 // sizes. Run alone with `npx tsx bench/ingester.ts` (DATABASE_URL / REDIS_URL, else local).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +15,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { BenchResult } from './context';
 import { makeJobs } from './ingest-data';
+import { procCpuMs } from './proc';
 
 // Settings of this bench (all optional): where to run, how many events, which batch sizes.
 const {
@@ -61,16 +61,8 @@ async function copyBaseline(url: string, batch: number): Promise<number> {
   }
 }
 
-/** CPU seconds (user + system) of a local process, from /proc; 0 when it cannot be read. */
-function procCpu(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
+/** CPU seconds (user + system) of a local process; 0 when it cannot be read (a backend gone). */
+const procCpu = (pid: number): number => (procCpuMs(pid) ?? 0) / 1000;
 
 /** CPU seconds used so far by each PostgreSQL backend connected to this database. */
 async function backendCpu(db: Db): Promise<Map<number, number>> {

@@ -13,6 +13,7 @@ import { redisAnswers, startRedisServer } from '@rt/testkit';
 import pg from 'pg';
 import type { BenchResult } from './context';
 import { spawnServer } from './pixel-servers';
+import { procCpuMs } from './proc';
 
 /** What bench/run.ts may pass; without it the bench finds Postgres and Redis on their local ports. */
 export interface PixelBenchContext {
@@ -62,15 +63,8 @@ function hitPath(): string {
 
 // ---- the benchmark ----
 
-/** CPU time (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** CPU seconds (user + system) a process has used so far; NaN when it cannot be read. */
+const cpuSeconds = (pid: number | undefined): number => (procCpuMs(pid) ?? Number.NaN) / 1000;
 
 /** CPU time of this process (autocannon runs here), in seconds. */
 function ownCpuSeconds(): number {
