@@ -3,7 +3,6 @@
 // `npm run bench pixel`, or alone: `npx tsx bench/pixel.ts` (BENCH_PIXEL_SECONDS, default 10).
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
