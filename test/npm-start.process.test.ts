@@ -18,14 +18,6 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * The README's `npm start` (and a service's own start script) as an operator runs and stops it:
  * a process manager sends SIGTERM to the npm process alone, a terminal's Ctrl-C sends SIGINT to
@@ -83,11 +75,14 @@ describe('npm start as a process', { timeout: 120_000 }, () => {
       out += d;
     });
     const pid = child.pid!;
-    await until('the services to listen', () => /Ctrl-C stops everything|"msg":"pixel listening"/.test(out), 90_000);
+    await expect
+      .poll(() => /Ctrl-C stops everything|"msg":"pixel listening"/.test(out), { timeout: 90_000, interval: 100 })
+      .toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.PIXEL_PORT}/healthz`)).status).toBe(200);
 
     process.kill(group ? -pid : pid, signal);
-    await until('every process it started to exit', () => !groupAlive(pid), 20_000);
+    // Every process it started has exited.
+    await expect.poll(() => groupAlive(pid), { timeout: 20_000, interval: 100 }).toBe(false);
     expect(out).toContain(`"reason":"${signal}","msg":"shutting down"`);
     expect(out).toContain('"msg":"stopped"');
     await expect(fetch(`http://127.0.0.1:${ports.PIXEL_PORT}/healthz`)).rejects.toThrow();
