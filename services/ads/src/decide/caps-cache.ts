@@ -1,6 +1,7 @@
 import type { ImpressionAnnouncement } from '@rt/db';
 import { CAP_WINDOW_MS } from './impressions';
 import { Invalidations } from './invalidations';
+import { Lru } from './lru';
 import { productKey } from './rank';
 
 /** A visitor's impressions within the cap window, as a load from Postgres returns them. */
@@ -52,15 +53,14 @@ export interface ShownTicket {
  * load that an announcement for its visitor overtook is never stored.
  */
 export class CapsCache {
-  private entries = new Map<string, Entry>();
+  private readonly entries: Lru<Entry>;
   private invalidations = new Invalidations();
   private isLive = false;
-  private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
   constructor(opts: CapsCacheOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? 50_000;
+    this.entries = new Lru(opts.maxEntries ?? 50_000);
     this.ttlMs = opts.ttlMs ?? 600_000;
     this.now = opts.now ?? Date.now;
   }
@@ -85,14 +85,12 @@ export class CapsCache {
   /** The visitor's impressions per product, or undefined when not held (or expired). */
   get(visitorId: string): Map<string, number> | undefined {
     if (!this.isLive) return undefined;
-    const entry = this.entries.get(visitorId);
+    const entry = this.entries.use(visitorId);
     if (!entry) return undefined;
     if (this.now() >= entry.expiresAt) {
       this.entries.delete(visitorId);
       return undefined;
     }
-    this.entries.delete(visitorId);
-    this.entries.set(visitorId, entry);
     return entry.counts;
   }
 
@@ -105,19 +103,17 @@ export class CapsCache {
     if (!this.isLive || this.invalidations.overtaken([visitorId], ticket.epoch)) return;
     // Measured from before the load began, so the entry never outlives its earliest impression.
     const leaves = load.untilFirstLeavesMs === null ? Infinity : ticket.at + load.untilFirstLeavesMs;
-    this.entries.delete(visitorId);
     this.entries.set(visitorId, {
       counts: countsOf(load),
       counted: new Set(load.impressions.map(([ad, position]) => `${ad}\u001f${position}`)),
       expiresAt: Math.min(leaves, ticket.at + this.ttlMs),
     });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   /** An impression was recorded (by any instance): count it, and refuse loads under way. */
   recorded(imp: ImpressionAnnouncement): void {
     this.invalidations.record([imp.visitorId]);
-    const entry = this.entries.get(imp.visitorId);
+    const entry = this.entries.peek(imp.visitorId);
     if (!entry) return;
     if (!imp.items) {
       this.entries.delete(imp.visitorId);

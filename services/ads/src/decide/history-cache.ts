@@ -1,5 +1,6 @@
 import type { Identity } from './history';
 import { Invalidations } from './invalidations';
+import { Lru } from './lru';
 import type { VisitorProfile } from './profile';
 
 interface Entry {
@@ -29,16 +30,16 @@ export interface HistoryCacheOptions {
  * `put` refuses a result whose load began before an invalidation of any of its visitors.
  */
 export class HistoryCache {
-  private entries = new Map<string, Entry>();
+  private readonly entries: Lru<Entry>;
   private keysByVisitor = new Map<string, Set<string>>();
   private invalidations = new Invalidations();
   private isLive = false;
-  private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
   constructor(opts: HistoryCacheOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? 20_000;
+    // Every entry dropped leaves the index of its visitors.
+    this.entries = new Lru(opts.maxEntries ?? 20_000, (key, entry) => this.unindex(key, entry));
     this.ttlMs = opts.ttlMs ?? 60_000;
     this.now = opts.now ?? Date.now;
   }
@@ -64,15 +65,12 @@ export class HistoryCache {
   get(who: Identity): VisitorProfile | undefined {
     if (!this.isLive) return undefined;
     const key = HistoryCache.key(who);
-    const entry = this.entries.get(key);
+    const entry = this.entries.use(key);
     if (!entry) return undefined;
     if (this.now() - entry.storedAt > this.ttlMs) {
-      this.remove(key, entry);
+      this.entries.delete(key);
       return undefined;
     }
-    // Most recently used last: eviction takes the first.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry.profile;
   }
 
@@ -84,8 +82,6 @@ export class HistoryCache {
   put(who: Identity, profile: VisitorProfile, family: string[], began: number): void {
     if (!this.isLive || !profile.visitorId || this.invalidations.overtaken(family, began)) return;
     const key = HistoryCache.key(who);
-    const old = this.entries.get(key);
-    if (old) this.remove(key, old);
     this.entries.set(key, { profile, family, storedAt: this.now() });
     for (const id of family) {
       let keys = this.keysByVisitor.get(id);
@@ -94,10 +90,6 @@ export class HistoryCache {
         this.keysByVisitor.set(id, keys);
       }
       keys.add(key);
-    }
-    if (this.entries.size > this.maxEntries) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Entry];
-      this.remove(oldestKey, oldest);
     }
   }
 
@@ -108,10 +100,7 @@ export class HistoryCache {
     for (const id of ids) {
       const keys = this.keysByVisitor.get(id);
       if (!keys) continue;
-      for (const key of [...keys]) {
-        const entry = this.entries.get(key);
-        if (entry) this.remove(key, entry);
-      }
+      for (const key of [...keys]) this.entries.delete(key);
     }
   }
 
@@ -121,8 +110,7 @@ export class HistoryCache {
     this.invalidations.reset();
   }
 
-  private remove(key: string, entry: Entry): void {
-    this.entries.delete(key);
+  private unindex(key: string, entry: Entry): void {
     for (const id of entry.family) {
       const keys = this.keysByVisitor.get(id);
       keys?.delete(key);
