@@ -99,15 +99,18 @@ export class CapsCache {
     return { epoch: this.invalidations.begin(), at: this.now() };
   }
 
-  put(visitorId: string, load: ShownLoad, ticket: ShownTicket): void {
-    if (!this.isLive || this.invalidations.overtaken([visitorId], ticket.epoch)) return;
+  /** Stores the load (unless an announcement overtook it); returns its impressions per product. */
+  put(visitorId: string, load: ShownLoad, ticket: ShownTicket): Map<string, number> {
+    const counts = countsOf(load);
+    if (!this.isLive || this.invalidations.overtaken([visitorId], ticket.epoch)) return counts;
     // Measured from before the load began, so the entry never outlives its earliest impression.
     const leaves = load.untilFirstLeavesMs === null ? Infinity : ticket.at + load.untilFirstLeavesMs;
     this.entries.set(visitorId, {
-      counts: countsOf(load),
+      counts,
       counted: new Set(load.impressions.map(([ad, position]) => `${ad}\u001f${position}`)),
       expiresAt: Math.min(leaves, ticket.at + this.ttlMs),
     });
+    return counts;
   }
 
   /** An impression was recorded (by any instance): count it, and refuse loads under way. */

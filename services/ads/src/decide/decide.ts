@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
-import { countsOf, type ShownTicket } from './caps-cache';
+import type { ShownTicket } from './caps-cache';
 import { type History, type Identity, loadHistory, type WithShown } from './history';
 import { loadShown, loadShownImpressions } from './impressions';
 import { profileOf, type VisitorProfile } from './profile';
@@ -93,10 +93,10 @@ async function shownFor(
       return held;
     }
     const load = loaded?.shownImpressions ?? (await loadShownImpressions(deps.db, visitorId, deps.pool));
-    cache.put(visitorId, load, ticket);
+    const counts = cache.put(visitorId, load, ticket);
     deps.metrics.capsCached.set(cache.size);
     deps.metrics.capsLookups.inc({ result: 'miss' });
-    return countsOf(load);
+    return counts;
   }
   deps.metrics.capsLookups.inc({ result: 'off' });
   return (
