@@ -73,21 +73,16 @@ const converted = (type: PgType) => type === 'jsonb' || type === 'epoch_ms';
  * its documents go as they are, not as text escaped again inside an array literal.
  */
 export function unnest(columns: readonly Column[], alias = 'u'): RawBuilder<unknown> {
-  const names = sql.join(columns.map(([name]) => sql.id(name)));
-  const arrays = (cols: readonly Column[]) =>
-    cols.map(([, type, values]) => sql`${sql.val(arrayParam(type, values))}::${arrayType(type)}[]`);
-  if (!columns.some(([, type]) => converted(type))) {
-    return sql`unnest(${sql.join(arrays(columns))}) as ${sql.id(alias)}(${names})`;
-  }
-  const from = columns.some(([, type]) => type === 'jsonb')
-    ? sql`rows from (${sql.join(
-        columns.map((c) =>
-          c[1] === 'jsonb'
-            ? sql`json_array_elements(${sql.val(JSON.stringify(c[2]))}::json)`
-            : sql`unnest(${arrays([c])[0]})`,
-        ),
-      )})`
-    : sql`unnest(${sql.join(arrays(columns))})`;
+  const sets = sql.join(
+    columns.map(([name, type, values]) => {
+      const set =
+        type === 'jsonb'
+          ? sql`json_array_elements(${sql.val(JSON.stringify(values))}::json)`
+          : sql`unnest(${sql.val(arrayParam(type, values))}::${arrayType(type)}[])`;
+      return sql`${set} as ${sql.id(name)}`;
+    }),
+  );
+  if (!columns.some(([, type]) => converted(type))) return sql`(select ${sets}) as ${sql.id(alias)}`;
   const casts = sql.join(
     columns.map(([name, type]) => {
       const id = sql.id(name);
@@ -97,5 +92,5 @@ export function unnest(columns: readonly Column[], alias = 'u'): RawBuilder<unkn
       return id;
     }),
   );
-  return sql`(select ${casts} from ${from} as u0(${names})) as ${sql.id(alias)}`;
+  return sql`(select ${casts} from (select ${sets}) as u0) as ${sql.id(alias)}`;
 }
