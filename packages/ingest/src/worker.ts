@@ -12,7 +12,11 @@ import { writeBatch } from './write-batch';
 export interface IngestWorkerOptions {
   /** Queue jobs processed at once (their events share batches); default: two batches' worth, at least 64. */
   concurrency?: number;
-  /** A batch is written once it holds this many events... */
+  /**
+   * A batch is written once it holds this many events (default 20,000)... Under a light load
+   * batches stay small (the time below ends them); when jobs wait, larger batches write each
+   * visitor's, session's and product's rows once for more events (see docs/ingester.md).
+   */
   batchMaxEvents?: number;
   /** ...or this long after its first job arrived. */
   batchMaxWaitMs?: number;
@@ -55,6 +59,7 @@ function exhausted(job: Job | undefined, err: Error): boolean {
  */
 export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOptions = {}): Promise<IngestWorkers> {
   const { db, backend, logger, metrics } = deps;
+  const batchMaxEvents = opts.batchMaxEvents ?? 20_000;
   const partitions = new PartitionCache(db);
   const checkPartitions = async () => {
     try {
@@ -86,7 +91,7 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
     metrics.writeRetries.inc(stats.attempts - 1);
   };
   const batcher = new Batcher<IngestJob>({
-    maxSize: opts.batchMaxEvents ?? 2000,
+    maxSize: batchMaxEvents,
     maxWaitMs: opts.batchMaxWaitMs ?? 10,
     maxInFlight: opts.maxInFlight ?? 1,
     sizeOf: (job) => job.events.length + job.rejected.length,
@@ -123,7 +128,7 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
     },
     // Enough jobs in hand for two full batches (~100 events a job): one being written, one filling.
     {
-      concurrency: opts.concurrency ?? Math.max(64, Math.ceil((2 * (opts.batchMaxEvents ?? 2000)) / 100)),
+      concurrency: opts.concurrency ?? Math.max(64, Math.ceil((2 * batchMaxEvents) / 100)),
       lockDuration: opts.lockDuration,
       stalledInterval: opts.stalledInterval,
     },
