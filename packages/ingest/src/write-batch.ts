@@ -78,12 +78,16 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   const sessionWrites = await assignSessions(trx, pairs, read.sessions ?? []);
   const cartWrites = updateCarts(carts, read.carts ?? [], news, counted);
   await attributeNewOrders(trx, news, counted);
-  // Everything left touches disjoint rows: one statement, one round trip.
+  // Everything left touches disjoint rows: one statement, one round trip. Popular products are
+  // the only rows the parts of a batch share, so they are written last: a part holds those row
+  // locks only for the end of its statement and its commit, while the other part waits for them.
+  // PostgreSQL runs the statements whose rows the final select does not read after it, in
+  // reverse order (es_auxmodifytables is built by prepending), so products come first here.
   const writes = [
+    productsWrite(news, counted),
     ...sessionWrites,
     ...cartWrites,
     interestWrite(news, carts, counted),
-    productsWrite(news, counted),
     eventsWrite(news),
     rejectedWrite(rejectedRecords),
     changedVisitors(news, merges),
