@@ -77,11 +77,23 @@ async function cpuNow(admin: pg.Client, database: string, child: ChildProcess) {
   const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
     database,
   ]);
-  const backends = rows.map((r) => procCpuMs(r.pid));
-  return {
-    node: procCpuMs(child.pid),
-    postgres: backends.every((x) => x !== undefined) ? backends.reduce((a, b) => a + b, 0) : undefined,
-  };
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = procCpuMs(pid);
+    if (ms !== undefined) backends.set(pid, ms);
+  }
+  return { node: procCpuMs(child.pid), postgres: backends };
+}
+
+/**
+ * CPU (ms) the backends alive at the end used since the start, by process id: a backend that
+ * closed in between (the pool lets idle ones go) leaves out what it used, where subtracting the
+ * two totals went negative. A backend that opened in between counts from zero.
+ */
+function backendsCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /**
@@ -134,7 +146,7 @@ async function measure(
       capsReads: (after.caps.miss ?? 0) - (before.caps.miss ?? 0) + (after.caps.off ?? 0) - (before.caps.off ?? 0),
     }))),
     nodeCpuMs: per(cpu0.node, cpu1.node),
-    postgresCpuMs: per(cpu0.postgres, cpu1.postgres),
+    postgresCpuMs: per(0, backendsCpuSince(cpu0.postgres, cpu1.postgres)),
   };
 }
 
