@@ -39,6 +39,17 @@ describe('unnest array parameters', () => {
     }
   });
 
+  it('hands rows on in the order of the arrays (statements insert, and so lock, in that order)', async () => {
+    const n = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    const { rows } = await sql<{ n: number; at: string }>`
+      select n, at from ${unnest([
+        ['n', 'int4', n],
+        ['at', 'epoch_ms', n.map((x) => x * 1000)],
+        ['j', 'jsonb', n.map((x) => ({ x }))],
+      ])}`.execute(env.db);
+    expect(rows.map((r) => r.n)).toEqual(n);
+  });
+
   it('round-trips jsonb documents as they are, beside other columns, null and undefined as NULL', async () => {
     const docs = [
       [{ id: 'a"b', name: 'x\\y' }],
