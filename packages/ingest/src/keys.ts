@@ -15,9 +15,9 @@ const MAX_NATIVE = 2 ** 21;
 /**
  * The events in the one order every batch claims keys in: by the first 32 bits of the event id
  * (a UUID), sorted natively as numbers: 7.5–9 ms for 10,000 events here, where a JavaScript
- * comparator on the objects cost 15–24 ms. Ids sharing those bits (about one pair in four billion) keep their
- * order in the batch, so two batches may take those two keys in opposite orders: PostgreSQL then
- * detects the deadlock and one batch runs again, as with any conflict.
+ * comparator on the objects cost 15–24 ms. Ids sharing those bits (about one pair in four
+ * billion) keep their order in the batch, so two batches may take those two keys in opposite
+ * orders: PostgreSQL then detects the deadlock and one batch runs again, as with any conflict.
  */
 export function inLockOrder(evs: Ev[]): Ev[] {
   if (evs.length >= MAX_NATIVE) {
