@@ -1,6 +1,8 @@
 import { eraseVisitor } from '@rt/ingest';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { loadShown } from './decide/impressions';
+import { productKey } from './decide/rank';
 import { type AdsServer, startAds } from './server';
 import {
   type AdJson,
@@ -130,6 +132,25 @@ describe.each([
     await expect.poll(() => first(v.cookie), { timeout: 3000, interval: 10 }).toBe('P4:viewed');
     expect(Date.now()).toBeGreaterThanOrEqual(leavesAt);
     expect(Date.now()).toBeLessThan(leavesAt + 500);
+  });
+
+  it('counts the impressions of the visitors merged into the one asked for', async () => {
+    await live();
+    const root = await seedVisitor(bed.env.db);
+    await view(bed.env.db, root.id, 'shop', 'P5', HOUR);
+    // Shown three times to a cookie before a login merged it into this visitor.
+    const merged = await seedVisitor(bed.env.db, { mergedInto: root.id });
+    await showSilently(bed.env.db, merged.id, 'P5', 3);
+    await bed.server.deps.announcementsHeard();
+    // Loaded with the history, then held.
+    expect(await first(root.cookie)).toBe('P1:popular');
+    expect(bed.server.deps.capsCache?.get(root.id)?.get(productKey('shop', 'P5'))).toBe(3);
+    // The history held, the caps loaded alone.
+    bed.server.deps.capsCache?.invalidate([root.id]);
+    expect(await first(root.cookie)).toBe('P1:popular');
+    expect(bed.server.deps.capsCache?.get(root.id)?.get(productKey('shop', 'P5'))).toBe(3);
+    // What a decision reads while the caps cache is off and Redis keeps no caps.
+    expect((await loadShown(bed.env.db, root.id)).get(productKey('shop', 'P5'))).toBe(3);
   });
 
   it('a visitor change (erasure) drops the entry', async () => {

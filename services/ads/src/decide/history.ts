@@ -2,7 +2,7 @@ import type { Db } from '@rt/db';
 import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { ShownLoad } from './caps-cache';
-import { CAP_WINDOW, type ShownRow, shownIn, shownLoad } from './impressions';
+import { familyOf, type ShownRow, shownCounts, shownIn, shownLoad } from './impressions';
 import type { CatalogProduct } from './popular';
 import { runPrepared } from './prepared';
 import { productKey } from './rank';
@@ -73,15 +73,7 @@ const statements = new Map<WithShown, string>();
 function statement(db: Db, withShown: WithShown): string {
   let text = statements.get(withShown);
   if (text) return text;
-  const shown =
-    withShown === 'impressions'
-      ? shownIn(sql`(select id from root)`)
-      : withShown === 'counts'
-        ? sql`(select coalesce(json_object_agg(k, n), '{}') from (
-        select m.site_id || chr(31) || m.product_id as k, count(*) as n from impressions m
-        where m.visitor_id in (select id from family) and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval
-        group by 1) s)`
-        : sql`null`;
+  const shown = withShown === 'impressions' ? shownIn : withShown === 'counts' ? shownCounts : sql`null`;
   const rtVid: string | null = null;
   const emailSha256: string | null = null;
   text = sql`
@@ -97,11 +89,7 @@ function statement(db: Db, withShown: WithShown): string {
       where v.merged_into is not null and up.depth < 8
     ),
     root as (select id from up order by depth desc limit 1),
-    family(id, depth) as (
-      select id, 0 from root
-      union all
-      select v.id, f.depth + 1 from family f join visitors v on v.merged_into = f.id where f.depth < 8
-    )
+    ${familyOf(sql`root`)}
     select
       (select id from root) as visitor_id,
       (select array_agg(id) from family) as family,
@@ -162,8 +150,9 @@ function engagement(r: EngagementRow): Engagement {
  * decision): the identity by primary key (the rt_vid cookie, else the email hash), merged_into
  * followed to the canonical visitor and back to every visitor merged into it, then the cart
  * (carts_visitor_idx), views and purchases (interest, whose primary key starts with visitor_id)
- * and, when Redis does not keep them, impressions in the frequency-cap window (impressions_touch_idx): as counts over the family, or as the canonical visitor's
- * impressions for the caps cache.
+ * and, as `withShown` asks, the family's impressions in the frequency-cap window
+ * (impressions_touch_idx): one by one for the caps cache, or as counts when Redis does not keep
+ * the caps.
  */
 export async function loadHistory(
   db: Db,
@@ -172,7 +161,7 @@ export async function loadHistory(
 ): Promise<History> {
   const text = statement(db, opts.withShown);
   const values = [who.rtVid, who.emailSha256];
-  const name = `ads_history_${opts.withShown ? `${opts.withShown}_` : ''}v4`;
+  const name = `ads_history_${opts.withShown ? `${opts.withShown}_` : ''}v5`;
   const rows = await runPrepared<HistoryRow>(db, opts.pool, name, text, values);
   const row = rows[0];
   const cart = (row?.cart ?? []).map(engagement);

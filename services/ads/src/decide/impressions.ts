@@ -11,42 +11,70 @@ export const CAP_WINDOW_MS = 24 * 3600_000;
 const MAX_PAYLOAD_BYTES = 7900;
 
 /**
- * The visitor's impressions within the cap window and how long until the earliest leaves it
- * (by the database's clock), as one JSON value: `[until_ms, [[ad, position, site‖product], …]]`.
- * Served by impressions_touch_idx (visitor_id first).
+ * `family(id, depth)`, for a `with recursive`: the visitor(s) `from` yields (a relation with an
+ * `id` column) and every visitor merged into them, 8 levels at most. A person's impressions,
+ * carts and interest may sit under any of these ids, recorded before a merge.
  */
-export function shownIn(visitorId: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`(select json_build_array(
+export function familyOf(from: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`family(id, depth) as (
+      select id, 0 from ${from}
+      union all
+      select v.id, f.depth + 1 from family f join visitors v on v.merged_into = f.id where f.depth < 8
+    )`;
+}
+
+/**
+ * The impressions within the cap window of the visitors of `family` (a statement defining it with
+ * familyOf) and how long until the earliest leaves it (by the database's clock), as one JSON
+ * value: `[until_ms, [[ad, position, site‖product], …]]`. Served by impressions_touch_idx
+ * (visitor_id first).
+ */
+export const shownIn = sql`(select json_build_array(
       extract(epoch from min(m.shown_at) + ${sql.lit(CAP_WINDOW)}::interval - now()) * 1000,
       coalesce(json_agg(json_build_array(m.ad_id, m.position, m.site_id || chr(31) || m.product_id)), '[]'))
-    from impressions m where m.visitor_id = ${visitorId} and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval)`;
-}
+    from impressions m
+    where m.visitor_id in (select id from family) and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval)`;
+
+/** The same impressions counted per `site‖product`, as a JSON object. */
+export const shownCounts = sql`(select coalesce(json_object_agg(k, n), '{}') from (
+      select m.site_id || chr(31) || m.product_id as k, count(*)::int as n from impressions m
+      where m.visitor_id in (select id from family) and m.shown_at > now() - ${sql.lit(CAP_WINDOW)}::interval
+      group by 1) s)`;
 
 export type ShownRow = [untilMs: number | null, impressions: ShownLoad['impressions']];
 
 export const shownLoad = (row: ShownRow): ShownLoad => ({ untilFirstLeavesMs: row[0], impressions: row[1] });
 
-const shownText = new Map<Db, string>();
+/** Each statement's text, built once (as the history statement's): `$1` is the canonical visitor id. */
+const texts = new Map<'impressions' | 'counts', string>();
 
-/** One visitor's impressions within the cap window, for the caps cache. */
-export async function loadShownImpressions(db: Db, visitorId: string, pool?: pg.Pool | null): Promise<ShownLoad> {
-  let text = shownText.get(db);
+function byVisitor(db: Db, shape: 'impressions' | 'counts'): string {
+  let text = texts.get(shape);
   if (!text) {
     const none: string | null = null;
-    text = sql`select ${shownIn(sql`${none}::uuid`)} as shown`.compile(db).sql;
-    shownText.set(db, text);
+    text = sql`with recursive ${familyOf(sql`(select ${none}::uuid as id) v`)}
+      select ${shape === 'impressions' ? shownIn : shownCounts} as shown`.compile(db).sql;
+    texts.set(shape, text);
   }
-  const rows = await runPrepared<{ shown: ShownRow }>(db, pool, 'ads_shown_impressions_v1', text, [visitorId]);
+  return text;
+}
+
+/** One visitor's impressions within the cap window (merged visitors' included), for the caps cache. */
+export async function loadShownImpressions(db: Db, visitorId: string, pool?: pg.Pool | null): Promise<ShownLoad> {
+  const text = byVisitor(db, 'impressions');
+  const rows = await runPrepared<{ shown: ShownRow }>(db, pool, 'ads_shown_impressions_v2', text, [visitorId]);
   return shownLoad(rows[0]!.shown);
 }
 
-/** Impressions per product for one visitor within the cap window: the Postgres truth behind Redis. */
+/**
+ * Impressions per product for one visitor (merged visitors' included) within the cap window: the
+ * Postgres truth behind Redis. It runs on every decision while the caps cache is off and Redis
+ * does not keep the caps.
+ */
 export async function loadShown(db: Db, visitorId: string, pool?: pg.Pool | null): Promise<Map<string, number>> {
-  const text = `select site_id || chr(31) || product_id as k, count(*)::int as n from impressions
-    where visitor_id = $1 and shown_at > now() - interval '${CAP_WINDOW}' group by 1`;
-  // It runs on every decision while the caps cache is off and Redis does not keep the caps.
-  const rows = await runPrepared<{ k: string; n: number }>(db, pool, 'ads_shown_v1', text, [visitorId]);
-  return new Map(rows.map((r) => [r.k, r.n]));
+  const text = byVisitor(db, 'counts');
+  const rows = await runPrepared<{ shown: Record<string, number> }>(db, pool, 'ads_shown_v2', text, [visitorId]);
+  return new Map(Object.entries(rows[0]!.shown));
 }
 
 export interface ImpressionRecord {
