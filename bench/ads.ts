@@ -26,7 +26,6 @@ async function postgresUrl(): Promise<{ url: string; stop?: () => Promise<void> 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'application/json' });
   s.end('{"ad_id":"ad_x","visitor":"anonymous","impression_url":"http://x","products":[]}'); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-/** Waits until the service holds `visitors` histories in memory (its prewarm done), or `maxMs`. */
 /**
  * Waits (at most maxMs) for the service's start-up prewarm to end, and returns how many visitors
  * it loaded: the gauge is set when the prewarm ends, which loads for at most its budget (4 s) and
@@ -158,7 +157,7 @@ async function measure(
       capsReads: (after.caps.miss ?? 0) - (before.caps.miss ?? 0) + (after.caps.off ?? 0) - (before.caps.off ?? 0),
     }))),
     nodeCpuMs: per(cpu0.node, cpu1.node),
-    postgresCpuMs: per(0, backendsCpuSince(cpu0.postgres, cpu1.postgres)),
+    postgresCpuMs: backendsCpuSince(cpu0.postgres, cpu1.postgres) / result.count,
   };
 }
 
