@@ -29,7 +29,7 @@ describe('third-party cookies allowed (cookie_controls_mode = 0)', () => {
     const carted = await viewAndCart(page, stack, product);
     const vid = await rtVid(profile, stack);
     expect(vid).toMatch(/^[0-9a-f-]{36}$/);
-    // SPEC section 9: an add_to_cart changes the next ad within a second.
+    // docs/ads.md: an add_to_cart changes the next ad within a second.
     expect(await freshness(stack, { rtVid: vid }, carted, leadsInCart(product))).toBeLessThan(FRESH_MS);
 
     const shown = await pollNewsAd(page, stack, (ad) => ad.sidebar.products[0] === product);

@@ -52,7 +52,7 @@ export async function browserFixture(opts: { thirdPartyCookies: boolean }): Prom
 
   const userDataDir = mkdtempSync(join(tmpdir(), 'rt-chromium-'));
   if (opts.thirdPartyCookies) {
-    // SPEC section 3: this profile preference lets Chromium keep third-party cookies.
+    // docs/pixel.md: this profile preference lets Chromium keep third-party cookies.
     mkdirSync(join(userDataDir, 'Default'), { recursive: true });
     writeFileSync(
       join(userDataDir, 'Default', 'Preferences'),

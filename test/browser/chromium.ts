@@ -24,7 +24,7 @@ export const DESKTOP_UA =
  */
 const LAUNCH_ARGS = [...CHROMIUM_ARGS, `--user-agent=${DESKTOP_UA}`];
 
-/** The profile preference (SPEC section 3) that lets Chromium keep third-party cookies. */
+/** The profile preference (docs/pixel.md, "Cookies and cookie states") that lets Chromium keep third-party cookies. */
 export const ALLOW_THIRD_PARTY_COOKIES = { profile: { cookie_controls_mode: 0 } };
 
 export interface Profile {
@@ -37,7 +37,7 @@ export interface Profile {
 
 /**
  * A fresh user-data-dir per scenario. Chromium blocks third-party cookies by default; the
- * profile preference `profile.cookie_controls_mode = 0` (SPEC section 3) lets it keep them.
+ * profile preference `profile.cookie_controls_mode = 0` (docs/pixel.md, "Cookies and cookie states") lets it keep them.
  */
 export async function launchProfile(opts: { thirdPartyCookies: boolean }): Promise<Profile> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'rt-profile-'));

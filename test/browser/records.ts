@@ -57,7 +57,7 @@ export async function decideFor(stack: Stack, visitor: { rtVid?: string; emailSh
 }
 
 /**
- * SPEC section 9 wants an add_to_cart or purchase in the next ad within 1 s; measured here at
+ * docs/ads.md wants an add_to_cart or purchase in the next ad within 1 s; measured here at
  * 0.1-0.2 s on an idle machine. The bound is doubled so other work on a 2-core box cannot flake it.
  */
 export const FRESH_MS = 2000;

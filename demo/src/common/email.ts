@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadInputError } from './errors';
 
-/** The normalization the merchant tag applies before hashing (SPEC section 3): trimmed, lower-case. */
+/** The normalization the merchant tag applies before hashing (docs/pixel.md, "Cookies and cookie states"): trimmed, lower-case. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }

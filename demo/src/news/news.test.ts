@@ -12,7 +12,7 @@ const knownHash = '973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e8
 const partnerTags = (page: string) => page.match(/<script async src="[^"]*\/ad\.js"[^>]*><\/script>/g) ?? [];
 
 describe('demo news site', () => {
-  it('shows the front page with two partner tags of different sizes, exactly as SPEC section 9 shows', async () => {
+  it('shows the front page with two partner tags of different sizes, exactly as docs/ads.md shows', async () => {
     const res = await browse().get('/');
     expect(res.status).toBe(200);
     const page = await res.text();

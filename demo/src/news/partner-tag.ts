@@ -12,7 +12,7 @@ export const leaderboard: AdSlot = { name: 'leaderboard', size: '728x90' };
 export const sidebar: AdSlot = { name: 'sidebar', size: '300x250' };
 
 /**
- * The partner tag exactly as a publisher pastes it (SPEC section 9). ad.js puts an iframe of the
+ * The partner tag exactly as a publisher pastes it (docs/ads.md). ad.js puts an iframe of the
  * ads service where the script stands, so the page never learns what the visitor shopped for.
  * A publisher with logged-in readers passes the SHA-256 of the normalized email, so the ad can
  * recognize a reader who logged in at the shop with the same address even without cookies.

@@ -22,7 +22,7 @@ export function createShopApp(deps: ShopAppDeps): Hono {
   app.use(canonicalHost(deps.origin));
 
   app.get('/', (c) => {
-    // An event carries at most 50 items (SPEC section 6): a longer list reports its first 50.
+    // An event carries at most 50 items (docs/api.md): a longer list reports its first 50.
     const items = ctx.catalog.slice(0, 50).map((p) => ctx.item(p));
     return ctx.render(c, 'Products', productListView(ctx.origin, ctx.catalog), [track('view_item_list', { items })]);
   });

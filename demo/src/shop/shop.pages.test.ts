@@ -9,7 +9,7 @@ const pixelUrl = 'http://pixel.test:8080';
 const browse = () => new TestBrowser(createShopApp({ origin, pixelUrl }), origin);
 
 describe('demo shop pages', () => {
-  it('embeds the merchant tag exactly as SPEC section 4 shows it', async () => {
+  it('embeds the merchant tag exactly as docs/api.md shows it', async () => {
     const page = await (await browse().get('/')).text();
     expect(page).toContain(`<script async src="${pixelUrl}/tag.js" data-site="demo-shop"></script>`);
     expect(page).toContain('<script>window.rt=window.rt||function(){(rt.q=rt.q||[]).push(arguments)};\n');

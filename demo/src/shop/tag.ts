@@ -10,7 +10,7 @@ export type TrackType =
   | 'begin_checkout'
   | 'purchase';
 
-/** One product in an event, as SPEC section 6 describes it. */
+/** One product in an event, as docs/api.md describes it. */
 export interface TagItem {
   id: string;
   name: string;
@@ -50,7 +50,7 @@ function renderCall(call: RtCall): string {
 }
 
 /**
- * The merchant tag exactly as a merchant pastes it (SPEC section 4): the async loader, the
+ * The merchant tag exactly as a merchant pastes it (docs/api.md): the async loader, the
  * queueing stub so calls made before tag.js arrives are replayed, this page's calls, and the
  * no-script pixel. Goes at the top of <body> (an <img> is not allowed in <head>).
  */

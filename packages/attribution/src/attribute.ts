@@ -11,7 +11,7 @@ export interface AttributableOrder {
   currency?: string | null;
 }
 
-/** How long after a touch a purchase is still credited to it (SPEC section 9). */
+/** How long after a touch a purchase is still credited to it (docs/ads.md). */
 export const ATTRIBUTION_WINDOWS = { click: '30 days', impression: '1 day' } as const;
 
 interface Line {

@@ -11,7 +11,7 @@ export interface EraseResult {
 }
 
 /**
- * Removes a visitor's personal data (SPEC sections 5, 7): identities, interest, carts, the
+ * Removes a visitor's personal data (docs/operations.md, "Erasure"): identities, interest, carts, the
  * email hash of its sessions; events and orders keep their counts but lose the visitor id.
  * The whole person is erased: the visitor found, the one it was merged into and all merged into
  * that. Idempotent; an unknown id erases nothing. Locks the visitor rows first so it never

@@ -17,7 +17,7 @@ function groups(events: SessionEvent[]) {
   return { sizes: ids.map((id) => assigned.filter((a) => a === id).length), touched };
 }
 
-describe('sessionize (SPEC section 3)', () => {
+describe('sessionize (docs/pixel.md, "Cookies and cookie states")', () => {
   it('ends a session after 30 minutes without events', () => {
     const { sizes, touched } = groups([e(0), e(29), e(58), e(88)]);
     expect(sizes).toEqual([3, 1]);

@@ -23,7 +23,7 @@ export interface SessionState {
 export const sessionId = (site: string, visitorId: string, firstEventId: string): string =>
   uuidv5(`session:${site}:${visitorId}:${firstEventId}`);
 
-/** Why `ev` cannot continue `current` (SPEC section 3), or null when it belongs to it. */
+/** Why `ev` cannot continue `current` (docs/pixel.md, "Cookies and cookie states"), or null when it belongs to it. */
 export function breakReason(current: SessionState, ev: SessionEvent): 'timeout' | 'logout' | 'identify' | null {
   if (current.endReason === 'logout') return 'logout';
   if (ev.ms - current.lastMs >= SESSION_TIMEOUT_MS) return 'timeout';

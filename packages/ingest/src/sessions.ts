@@ -88,7 +88,7 @@ export function sessionsQuery(pairs: Map<string, Pair>): RawBuilder<unknown> | n
 }
 
 /**
- * Assigns every new event with a visitor to a session (SPEC section 3), the same whatever the
+ * Assigns every new event with a visitor to a session (docs/pixel.md, "Cookies and cookie states"), the same whatever the
  * arrival order: events that only extend a visitor's latest session are appended; an event
  * landing inside or before known sessions re-sessionizes that stretch of the visitor's history
  * (its stored events included), so session ids (uuid v5 of site, visitor and first event) and

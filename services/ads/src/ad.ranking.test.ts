@@ -25,7 +25,7 @@ async function ad(cookie: string, n = 4, extra = ''): Promise<AdJson> {
 }
 const picks = (a: AdJson) => a.products.map((p) => `${p.id}:${p.reason}`);
 
-describe('ranking (SPEC section 9)', () => {
+describe('ranking (docs/ads.md)', () => {
   it('puts cart products first, then viewed ones, most recent first, then popular', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P1', 3 * HOUR);

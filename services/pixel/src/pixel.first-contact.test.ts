@@ -26,7 +26,7 @@ describe('cookie evidence', () => {
     expect(await stateCount(f, 'new')).toBe(0);
   });
 
-  it('SPEC: no rt_vid and no evidence is new, by POST and by GIF; with ck=1 it is blocked', async () => {
+  it('no rt_vid and no evidence is new, by POST and by GIF; with ck=1 it is blocked', async () => {
     const post = await postEvents(f.app, { site: 'shop', events: [{ type: 'page_view' }] });
     const gif = await f.app.request('/p.gif?site=shop&type=page_view', {
       headers: { 'user-agent': CHROME_UA, referer: `${SHOP_ORIGIN}/` },

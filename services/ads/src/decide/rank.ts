@@ -69,7 +69,7 @@ function merge(history: RankInput['history']): Map<string, Merged> {
 }
 
 /**
- * The SPEC's order: cart products (not purchased since) first, then viewed ones, most recent
+ * The order docs/ads.md gives: cart products (not purchased since) first, then viewed ones, most recent
  * first; a product purchased at or after the visitor's latest interest in it is set aside.
  */
 export function prepare(history: RankInput['history']): Prepared {
@@ -123,7 +123,7 @@ export function pick(prepared: Prepared, input: PickInput): Ranked[] {
   return out;
 }
 
-/** prepare then pick: the SPEC's ranking of one history. */
+/** prepare then pick: the ranking of docs/ads.md of one history. */
 export function rank(input: RankInput): Ranked[] {
   return pick(prepare(input.history), input);
 }
