@@ -1,4 +1,4 @@
-import type { Database } from '@rt/db';
+import { type Database, personOf } from '@rt/db';
 import { type Kysely, sql } from 'kysely';
 
 export interface AttributableOrder {
@@ -76,19 +76,7 @@ export async function attributeOrders(db: Kysely<Database>, orders: Attributable
         ${col('product')}::text[], ${col('revenue')}::numeric[], ${col('currency')}::text[]
       ) as t(site_id, transaction_id, visitor_id, ts, product_id, revenue, currency)
     ),
-    up(start, id, depth) as (
-      select distinct visitor_id, visitor_id, 0 from input
-      union all
-      select up.start, v.merged_into, up.depth + 1
-      from up join visitors v on v.id = up.id
-      where v.merged_into is not null and up.depth < 8
-    ),
-    roots as (select distinct on (start) start, id as root from up order by start, depth desc),
-    family(start, id, depth) as (
-      select start, root, 0 from roots
-      union all
-      select f.start, v.id, f.depth + 1 from family f join visitors v on v.merged_into = f.id where f.depth < 8
-    ),
+    ${personOf(sql`(select distinct visitor_id as start from input)`)},
     credited as (
       select i.*, t.ad_id, t.partner_id, t.touch, t.touched_at
       from input i

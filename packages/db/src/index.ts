@@ -16,5 +16,6 @@ export {
   type MonthPartition,
   monthPartitionsFor,
 } from './partitions';
+export { MAX_MERGE_DEPTH, personOf } from './person';
 export * from './types';
 export { isUuid } from './uuid';

@@ -1,4 +1,4 @@
-import { type Db, isUuid, notifyVisitorChanges } from '@rt/db';
+import { type Db, isUuid, notifyVisitorChanges, personOf } from '@rt/db';
 import { sql } from 'kysely';
 
 export type EraseKind = 'rt_vid' | 'email_sha256' | 'visitor_id';
@@ -32,8 +32,8 @@ export async function eraseVisitor(db: Db, kind: EraseKind, value: string): Prom
     }
     if (!start) return { visitors: [], identities: 0, events: 0 };
     const { rows } = await sql<{ id: string }>`
-      with root as (select coalesce(merged_into, id) as id from visitors where id = ${start}::uuid)
-      select v.id from visitors v, root where v.id = root.id or v.merged_into = root.id
+      with recursive ${personOf(sql`(select ${start}::uuid as start)`)}
+      select v.id from visitors v where v.id in (select id from family)
       order by v.id for no key update of v`.execute(trx);
     const ids = rows.map((r) => r.id);
     if (ids.length === 0) ids.push(start);

@@ -1,8 +1,8 @@
-import type { Db } from '@rt/db';
+import { type Db, personOf } from '@rt/db';
 import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { ShownLoad } from './caps-cache';
-import { familyOf, type ShownRow, shownCounts, shownIn, shownLoad } from './impressions';
+import { type ShownRow, shownCounts, shownIn, shownLoad } from './impressions';
 import type { CatalogProduct } from './popular';
 import { runPrepared } from './prepared';
 import { productKey } from './rank';
@@ -82,16 +82,9 @@ function statement(db: Db, withShown: WithShown): string {
       where (kind = 'rt_vid' and value = ${rtVid}) or (kind = 'email_sha256' and value = ${emailSha256})
       order by (kind = 'rt_vid') desc limit 1
     ),
-    up(id, depth) as (
-      select visitor_id, 0 from ident
-      union all
-      select v.merged_into, up.depth + 1 from up join visitors v on v.id = up.id
-      where v.merged_into is not null and up.depth < 8
-    ),
-    root as (select id from up order by depth desc limit 1),
-    ${familyOf(sql`root`)}
+    ${personOf(sql`(select visitor_id as start from ident)`)}
     select
-      (select id from root) as visitor_id,
+      (select id from person) as visitor_id,
       (select array_agg(id) from family) as family,
       (select json_agg(x) from (
         select json_build_array(${productFields}, ${ms(sql`greatest(c.added_at, c.updated_at)`)},

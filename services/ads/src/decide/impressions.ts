@@ -1,5 +1,5 @@
-import { type Db, IMPRESSIONS_CHANNEL } from '@rt/db';
-import { type RawBuilder, sql } from 'kysely';
+import { type Db, IMPRESSIONS_CHANNEL, personOf } from '@rt/db';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import type { ShownLoad } from './caps-cache';
 import { runPrepared } from './prepared';
@@ -11,21 +11,8 @@ export const CAP_WINDOW_MS = 24 * 3600_000;
 const MAX_PAYLOAD_BYTES = 7900;
 
 /**
- * `family(id, depth)`, for a `with recursive`: the visitor(s) `from` yields (a relation with an
- * `id` column) and every visitor merged into them, 8 levels at most. A person's impressions,
- * carts and interest may sit under any of these ids, recorded before a merge.
- */
-export function familyOf(from: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`family(id, depth) as (
-      select id, 0 from ${from}
-      union all
-      select v.id, f.depth + 1 from family f join visitors v on v.merged_into = f.id where f.depth < 8
-    )`;
-}
-
-/**
  * The impressions within the cap window of the visitors of `family` (a statement defining it with
- * familyOf) and how long until the earliest leaves it (by the database's clock), as one JSON
+ * personOf) and how long until the earliest leaves it (by the database's clock), as one JSON
  * value: `[until_ms, [[ad, position, site‖product], …]]`. Served by impressions_touch_idx
  * (visitor_id first).
  */
@@ -52,7 +39,7 @@ function byVisitor(db: Db, shape: 'impressions' | 'counts'): string {
   let text = texts.get(shape);
   if (!text) {
     const none: string | null = null;
-    text = sql`with recursive ${familyOf(sql`(select ${none}::uuid as id) v`)}
+    text = sql`with recursive ${personOf(sql`(select ${none}::uuid as start)`)}
       select ${shape === 'impressions' ? shownIn : shownCounts} as shown`.compile(db).sql;
     texts.set(shape, text);
   }
