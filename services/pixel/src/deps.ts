@@ -62,7 +62,6 @@ export async function createDeps(config: Config, o: DepsOverrides = {}): Promise
   });
   const batcher = new Batcher((record) => delivery.send(record), {
     maxEvents: 100,
-    maxWaitMs: 10,
     maxBytes: 1024 * 1024,
     ...o.batch,
   });
