@@ -17,9 +17,9 @@ function event(): QueuedEvent {
     ts_corrected: false,
     received_at: now,
     vid: randomUUID(),
-    cookie_state: 'ok',
+    cookie_state: 'present',
     is_bot: false,
-  } as QueuedEvent;
+  };
 }
 
 /**
