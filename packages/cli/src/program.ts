@@ -1,3 +1,4 @@
+import { ConfigError } from '@rt/config';
 import { Command, CommanderError } from 'commander';
 import { registerAnalystPassword } from './commands/analyst-password';
 import { registerAnalytics } from './commands/analytics';
@@ -58,9 +59,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander printed the message
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof ConfigError) {
       io.stderr.write(`error: ${err.message}\n`);
-      return err.exitCode;
+      return err instanceof CliError ? err.exitCode : 1;
     }
     const e = err as Error;
     io.stderr.write(`error: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${hint(e, ctx)}\n`);
