@@ -6,5 +6,5 @@ export {
   loadConfig,
   loadConfigOrExit,
 } from './config';
-export { dataDir, loadOrCreateSecret } from './secret';
 export { repoRoot, resolveDataDir } from './root';
+export { dataDir, loadOrCreateSecret } from './secret';
