@@ -18,7 +18,7 @@ Environment:
   DATABASE_URL   PostgreSQL to work on; unset means the dev embedded Postgres of \`npm start\`
                  (${DEV_DATABASE_URL})
   REDIS_URL      Redis holding the queues; unset means the queues live in Postgres (BullMQ backend)
-  DATA_DIR       where the pixel keeps its spool (default .data)
+  DATA_DIR       where the pixel keeps its spool (default .data; relative to the repository root)
 
 Exit codes: 0 done, 1 bad input or failure (the message says which).`;
 

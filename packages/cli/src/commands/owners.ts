@@ -6,8 +6,8 @@ import { parseOrigin, parseSlug } from '../origins';
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 const NOUNS = {
-  sites: { noun: 'site (merchant)', example: 'demo-shop', effect: 'its pixel refuses hits' },
-  partners: { noun: 'partner (publisher)', example: 'demo-news', effect: 'its ad requests answer 404' },
+  sites: { noun: 'site (merchant)', example: 'demo-shop', effect: 'their pixel refuses hits' },
+  partners: { noun: 'partner (publisher)', example: 'demo-news', effect: 'their ad requests answer 404' },
 } as const;
 
 /** `sites` and `partners` share a shape: id, name, allowed origins, and a soft removal. */
