@@ -1,30 +1,12 @@
 // Every entry point, started with a bad environment variable, stops with one line naming it and
 // exit code 1: no uncaught ConfigError stack (docs/operations.md).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, runNode, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
 
-function run(
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    });
-  });
-}
+const run = (args: string[], cwd: string, env: Record<string, string>) => runNode(args, { cwd, env });
 
 const tsx = (file: string) => ['--import', 'tsx', file];
 // [entry point, what its line starts with, node arguments, cwd]

@@ -1,40 +1,24 @@
 // `npm start`'s database resolver started from a folder other users cannot enter (root's home, a
 // `mktemp -d` folder): as root the embedded PostgreSQL runs as the `postgres` user, which must
 // reach its cwd, binaries and data (packages/dev-servers/src/run-as-postgres.ts). CI runs as root.
-import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPostgresError, folderBlockingOthers, freePort, RELOCATED_ROOT } from '@rt/dev-servers';
-import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { createTestEnv, runNode, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBinaryReachable } from '../packages/dev-servers/src/run-as-postgres';
 
 const ROOT = join(import.meta.dirname, '..');
 const asRoot = process.getuid?.() === 0;
 
-function run(cwd: string, script: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    // tsx by its path: the private cwd holds no node_modules.
-    const child = spawn(
-      process.execPath,
-      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
-      {
-        cwd,
-        env: { PATH: process.env.PATH ?? '', ...env },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+// tsx by its path: the private cwd holds no node_modules.
+const run = (cwd: string, script: string, env: Record<string, string>) =>
+  runNode(['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
+    cwd,
+    env,
+    timeoutMs: 100_000,
   });
-}
 
 let env: TestEnv;
 const cleanup: string[] = [];
