@@ -10,17 +10,21 @@ let root: string | undefined;
  * Outside a checkout (no such package.json above), the cwd.
  */
 export function repoRoot(): string {
-  if (root) return root;
+  root ??= findRoot();
+  return root;
+}
+
+function findRoot(): string {
   for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       try {
-        if ((JSON.parse(readFileSync(file, 'utf8')) as { workspaces?: unknown }).workspaces) return (root = dir);
+        if ((JSON.parse(readFileSync(file, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
       } catch {
         // an unreadable package.json is not the root
       }
     }
-    if (dirname(dir) === dir) return (root = process.cwd());
+    if (dirname(dir) === dir) return process.cwd();
   }
 }
 

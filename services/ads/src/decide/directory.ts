@@ -54,9 +54,9 @@ export class Directory {
     this.sites = new Map(sites.map((s) => [s.id, originSet(s.allowed_origins)]));
     const bySite = new Map<string, Set<string>>();
     for (const r of removed) {
-      let urls = bySite.get(r.site_id);
-      if (!urls) bySite.set(r.site_id, (urls = new Set()));
+      const urls = bySite.get(r.site_id) ?? new Set<string>();
       urls.add(r.url!);
+      bySite.set(r.site_id, urls);
     }
     this.removed = bySite;
     this.misses.clear();
