@@ -12,6 +12,7 @@ import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/cli/src/test-helpers';
+import { addToCart, seedVisitor } from '../services/ads/src/testing/fixtures';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
 const SHOP = 'https://shop.example';
@@ -34,6 +35,8 @@ let env: TestEnv;
 const stop: Array<() => Promise<void>> = [];
 let pixelUrl = '';
 let adsUrl = '';
+/** A returning visitor with P1 in the cart: the ad shows it first, from the visitor's history. */
+let visitor: { id: string; cookie: string };
 const cli = (...args: string[]) => runCli(args, { databaseUrl: env.databaseUrl });
 
 beforeAll(async () => {
@@ -65,6 +68,8 @@ beforeAll(async () => {
       })
       .execute();
   }
+  visitor = await seedVisitor(env.db);
+  await addToCart(env.db, visitor.id, 'shop', 'P1');
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: env.databaseUrl,
@@ -106,16 +111,25 @@ async function queuedEvents(): Promise<number> {
     .raw.getJobs(['waiting', 'active', 'completed', 'delayed']);
   return jobs.reduce((n, j) => n + (j.data as IngestJob).events.length, 0);
 }
-const ad = () => fetch(`${adsUrl}/v1/ad?partner=news&n=3`, { headers: { origin: NEWS, 'user-agent': UA } });
-const adProducts = async () => {
-  const res = await ad();
-  return res.status === 200 ? ((await res.json()) as { products: { id: string }[] }).products.map((p) => p.id) : [];
+const ad = (cookie?: string) =>
+  fetch(`${adsUrl}/v1/ad?partner=news&n=3`, {
+    headers: { origin: NEWS, 'user-agent': UA, ...(cookie ? { cookie } : {}) },
+  });
+/** The products of an ad, as `id:reason`, for an anonymous visitor or the one with `cookie`. */
+const adItems = async (cookie?: string) => {
+  const res = await ad(cookie);
+  if (res.status !== 200) return [];
+  return ((await res.json()) as { products: { id: string; reason: string }[] }).products.map(
+    (p) => `${p.id}:${p.reason}`,
+  );
 };
+const adProducts = async () => (await adItems()).map((i) => i.split(':')[0]!);
 
 describe('removal through the CLI, noticed by the running services', () => {
   it('serves the site, the partner and every product before any removal', async () => {
     expect((await post()).status).toBe(202);
     expect((await adProducts()).sort()).toEqual(['P1', 'P2', 'P3']);
+    expect((await adItems(visitor.cookie))[0]).toBe('P1:in_cart');
   });
 
   it('never recommends a removed product again', async () => {
@@ -123,6 +137,10 @@ describe('removal through the CLI, noticed by the running services', () => {
     expect(await until(adProducts, (ids) => !ids.includes('P1'))).not.toContain('P1');
     for (let i = 0; i < 5; i++) expect(await adProducts()).not.toContain('P1');
     expect(await adProducts()).toContain('P2');
+    // Nor from the history of a visitor who has it in the cart (held in the ads service's memory).
+    const known = await adItems(visitor.cookie);
+    expect(known.length).toBeGreaterThan(0);
+    expect(known.filter((i) => i.startsWith('P1:'))).toEqual([]);
   });
 
   it("refuses a removed site's hits: 403 on /v1/events, the GIF recording no event", async () => {
