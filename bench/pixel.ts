@@ -22,7 +22,7 @@ export interface PixelBenchContext {
 
 type Cannon = (opts: Record<string, unknown>) => Promise<{
   requests: { average: number; total: number };
-  latency: { p99: number };
+  latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
 }>;
@@ -30,9 +30,10 @@ type Cannon = (opts: Record<string, unknown>) => Promise<{
 const autocannon = ((opts) => (createRequire(import.meta.url)('autocannon') as Cannon)(opts)) as Cannon;
 
 const SECONDS = Number(process.env.BENCH_PIXEL_SECONDS ?? 10);
-// Browsers hit a pixel from many independent connections, and each hit waits for its micro-batch to
-// be enqueued (~10 ms), so the load is many concurrent clients rather than a few fast ones.
-const CONNECTIONS = 256;
+// Browsers hit a pixel from many independent connections and each hit waits for its batch to be
+// durable, so the load is many concurrent clients (256) rather than a few fast ones; 32 connections
+// show whether a hit waits on the batcher rather than on CPU (the latency a quiet site sees).
+const CONNECTIONS = [32, 256] as const;
 const SHOP = 'https://shop.example';
 
 /** A view_item hit as the noscript GIF or a simple integration sends it. */
@@ -73,11 +74,11 @@ function ownCpuSeconds(): number {
 
 const total = (rs: Array<{ requests: { total: number } }>) => rs.reduce((a, r) => a + r.requests.total, 0);
 
-async function hits(port: number, seconds: number) {
+async function hits(port: number, seconds: number, connections: number) {
   const vid = randomUUID();
   return autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     headers: {
       // A returning visitor whose cookie is due for its daily refresh: both servers send Set-Cookie.
@@ -105,6 +106,60 @@ async function database(ctx?: PixelBenchContext): Promise<string> {
   await migrateToLatest(db);
   await db.destroy();
   return u.toString();
+}
+
+type Server = Awaited<ReturnType<typeof spawnServer>>;
+type Round = Awaited<ReturnType<Cannon>>;
+
+/**
+ * Warms both servers up (JIT, connections) at this concurrency, then alternates short rounds so
+ * that load from anything else on the machine falls on both alike; each server runs alone during
+ * its round. Latencies are the worst round's; CPU is per hit over both rounds.
+ */
+async function measure(
+  connections: number,
+  bare: Server,
+  pixel: Server,
+  redisPid: number | undefined,
+  say: (m: string) => void,
+) {
+  say(`${connections} connections: warming up`);
+  await hits(bare.port, 2, connections);
+  await hits(pixel.port, 2, connections);
+  // CPU seconds each process spent during each side's rounds: the server, autocannon (this
+  // process) and, for the pixel, its Redis (when the bench started its own).
+  const cpu = { bare: 0, pixel: 0, cannonBare: 0, cannonPixel: 0, redis: 0 };
+  const rounds = { bare: [] as Round[], pixel: [] as Round[] };
+  for (let i = 0; i < 2; i++) {
+    say(`${connections} connections, round ${i + 1} of 2: bare node:http, then pixel, ${SECONDS / 2} s each`);
+    const b0 = [cpuSeconds(bare.child.pid), ownCpuSeconds()];
+    rounds.bare.push(await hits(bare.port, SECONDS / 2, connections));
+    cpu.bare += cpuSeconds(bare.child.pid) - b0[0]!;
+    cpu.cannonBare += ownCpuSeconds() - b0[1]!;
+    const p0 = [cpuSeconds(pixel.child.pid), ownCpuSeconds(), cpuSeconds(redisPid)];
+    rounds.pixel.push(await hits(pixel.port, SECONDS / 2, connections));
+    cpu.pixel += cpuSeconds(pixel.child.pid) - p0[0]!;
+    cpu.cannonPixel += ownCpuSeconds() - p0[1]!;
+    cpu.redis += cpuSeconds(redisPid) - p0[2]!;
+  }
+  const perHit = (seconds: number, rs: Round[]) => (1e6 * seconds) / total(rs);
+  const combine = (rs: Round[]) => ({
+    requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
+    latency: { p50: Math.max(...rs.map((r) => r.latency.p50)), p99: Math.max(...rs.map((r) => r.latency.p99)) },
+    non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+  });
+  return {
+    base: combine(rounds.bare),
+    measured: combine(rounds.pixel),
+    us: {
+      bare: perHit(cpu.bare, rounds.bare),
+      pixel: perHit(cpu.pixel, rounds.pixel),
+      cannonBare: perHit(cpu.cannonBare, rounds.bare),
+      cannonPixel: perHit(cpu.cannonPixel, rounds.pixel),
+      redis: perHit(cpu.redis, rounds.pixel),
+    },
+  };
 }
 
 export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
@@ -135,44 +190,13 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
   const pixel = await spawnServer('pixel', env);
   const queue = new QueueBackend({ databaseUrl, redisUrl, namespace });
   try {
-    // Warm up both (JIT, connections), then alternate short rounds so that load from anything else
-    // on the machine falls on both alike; each server runs alone during its round.
     const say = (m: string) => process.stderr.write(`  [pixel bench] ${m}\n`);
-    say('warming up');
-    await hits(bare.port, 2);
-    await hits(pixel.port, 2);
-    // CPU seconds each process spent during each side's rounds: the server, autocannon (this
-    // process) and, for the pixel, its Redis (when the bench started its own).
-    const cpu = { bare: 0, pixel: 0, cannonBare: 0, cannonPixel: 0, redis: 0 };
-    const rounds = { bare: [] as Awaited<ReturnType<Cannon>>[], pixel: [] as Awaited<ReturnType<Cannon>>[] };
-    for (let i = 0; i < 2; i++) {
-      say(`round ${i + 1} of 2: bare node:http, then pixel, ${SECONDS / 2} s each`);
-      const b0 = [cpuSeconds(bare.child.pid), ownCpuSeconds()];
-      rounds.bare.push(await hits(bare.port, SECONDS / 2));
-      cpu.bare += cpuSeconds(bare.child.pid) - b0[0]!;
-      cpu.cannonBare += ownCpuSeconds() - b0[1]!;
-      const p0 = [cpuSeconds(pixel.child.pid), ownCpuSeconds(), cpuSeconds(ownRedis?.pid)];
-      rounds.pixel.push(await hits(pixel.port, SECONDS / 2));
-      cpu.pixel += cpuSeconds(pixel.child.pid) - p0[0]!;
-      cpu.cannonPixel += ownCpuSeconds() - p0[1]!;
-      cpu.redis += cpuSeconds(ownRedis?.pid) - p0[2]!;
+    const at = new Map<number, Awaited<ReturnType<typeof measure>>>();
+    for (const connections of CONNECTIONS) {
+      at.set(connections, await measure(connections, bare, pixel, ownRedis?.pid, say));
     }
-    const perHit = (seconds: number, rs: Array<{ requests: { total: number } }>) => (1e6 * seconds) / total(rs);
-    const us = {
-      bare: perHit(cpu.bare, rounds.bare),
-      pixel: perHit(cpu.pixel, rounds.pixel),
-      cannonBare: perHit(cpu.cannonBare, rounds.bare),
-      cannonPixel: perHit(cpu.cannonPixel, rounds.pixel),
-      redis: perHit(cpu.redis, rounds.pixel),
-    };
-    const combine = (rs: Awaited<ReturnType<Cannon>>[]) => ({
-      requests: { average: rs.reduce((a, r) => a + r.requests.average, 0) / rs.length },
-      latency: { p99: Math.max(...rs.map((r) => r.latency.p99)) },
-      non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
-      errors: rs.reduce((a, r) => a + r.errors, 0),
-    });
-    const base = combine(rounds.bare);
-    const measured = combine(rounds.pixel);
+    const low = at.get(CONNECTIONS[0])!;
+    const { base, measured, us } = at.get(CONNECTIONS[1])!;
     const counts = await queue.queue('events').raw.getJobCounts('waiting', 'completed', 'active', 'delayed');
     const tag = await (await fetch(`http://127.0.0.1:${pixel.port}/tag.js`)).arrayBuffer();
     const metrics = await (await fetch(`http://127.0.0.1:${pixel.port}/metrics`)).text();
@@ -180,6 +204,7 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
     const enqueueSum = metric(/pixel_enqueue_seconds_sum\{[^}]*\} ([\d.e+-]+)/);
     const enqueueCount = metric(/pixel_enqueue_seconds_count\{[^}]*\} ([\d.e+-]+)/);
     const ratio = measured.requests.average / base.requests.average;
+    const [c32] = CONNECTIONS;
     return [
       {
         name: 'pixel GET /p.gif (Redis queue)',
@@ -215,14 +240,40 @@ export async function run(ctx?: PixelBenchContext): Promise<BenchResult[]> {
         unit: 'ratio',
       },
       {
+        name: 'pixel GET /p.gif p50 latency',
+        value: measured.latency.p50,
+        unit: 'ms',
+        baseline: { name: 'bare node:http p50', value: base.latency.p50 },
+      },
+      {
         name: 'pixel GET /p.gif p99 latency',
         value: measured.latency.p99,
         unit: 'ms',
         baseline: { name: 'bare node:http p99', value: base.latency.p99 },
       },
       {
+        // Few clients: a hit that waited on a batching timer rather than on CPU would show here.
+        name: `pixel GET /p.gif at ${c32} connections`,
+        value: Math.round(low.measured.requests.average),
+        unit: 'hits/s',
+        baseline: { name: `bare node:http at ${c32} connections`, value: Math.round(low.base.requests.average) },
+        ratio: low.measured.requests.average / low.base.requests.average,
+      },
+      {
+        name: `pixel p50 latency at ${c32} connections`,
+        value: low.measured.latency.p50,
+        unit: 'ms',
+        baseline: { name: `bare node:http p50 at ${c32}`, value: low.base.latency.p50 },
+      },
+      {
+        name: `pixel p99 latency at ${c32} connections`,
+        value: low.measured.latency.p99,
+        unit: 'ms',
+        baseline: { name: `bare node:http p99 at ${c32}`, value: low.base.latency.p99 },
+      },
+      {
         name: 'pixel non-2xx answers + errors',
-        value: measured.non2xx + measured.errors,
+        value: measured.non2xx + measured.errors + low.measured.non2xx + low.measured.errors,
         unit: 'responses',
       },
       { name: 'pixel ingest jobs written', value: Object.values(counts).reduce((a, b) => a + b, 0), unit: 'jobs' },

@@ -5,6 +5,7 @@ import { startAds } from '@rt/ads';
 import { ConfigError, loadConfig } from '@rt/config';
 import { createDb, migrateToLatest } from '@rt/db';
 import { seedDemo, startDemo } from '@rt/demo';
+import { EmbeddedPostgresError } from '@rt/dev-servers';
 import { startIngester } from '@rt/ingester';
 import { startPixel } from '@rt/pixel';
 import { createLogger, Shutdown } from '@rt/runtime';
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) console.error(`rt: ${err.message}`);
+  // What the operator must fix is one line; anything else keeps its stack for a bug report.
+  if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) console.error(`rt: ${err.message}`);
   else console.error('rt: failed to start:', err);
   process.exit(1);
 });

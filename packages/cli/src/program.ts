@@ -1,3 +1,4 @@
+import { ConfigError } from '@rt/config';
 import { Command, CommanderError } from 'commander';
 import { registerAnalystPassword } from './commands/analyst-password';
 import { registerAnalytics } from './commands/analytics';
@@ -17,7 +18,7 @@ Environment:
   DATABASE_URL   PostgreSQL to work on; unset means the dev embedded Postgres of \`npm start\`
                  (${DEV_DATABASE_URL})
   REDIS_URL      Redis holding the queues; unset means the queues live in Postgres (BullMQ backend)
-  DATA_DIR       where the pixel keeps its spool (default .data)
+  DATA_DIR       where the pixel keeps its spool (default .data; relative to the repository root)
 
 Exit codes: 0 done, 1 bad input or failure (the message says which).`;
 
@@ -58,9 +59,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander printed the message
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof ConfigError) {
       io.stderr.write(`error: ${err.message}\n`);
-      return err.exitCode;
+      return err instanceof CliError ? err.exitCode : 1;
     }
     const e = err as Error;
     io.stderr.write(`error: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}${hint(e, ctx)}\n`);

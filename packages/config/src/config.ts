@@ -1,8 +1,35 @@
 import { z } from 'zod';
+import { resolveDataDir } from './root';
 
 /** A bad environment variable stops the process with a message that names it. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** The error for these [variable, problem] pairs, as one line: `invalid environment variable X: ...`. */
+export function invalidEnvironment(problems: Array<[variable: string, problem: string]>): ConfigError {
+  const what = problems.map(([v, p]) => `${v}: ${p}`).join('; ');
+  return new ConfigError(`invalid environment variable${problems.length > 1 ? 's' : ''} ${what}`);
+}
+
+/**
+ * For a program's main: a ConfigError ends the process with that one line (prefixed with the
+ * program's name) and exit code 1, instead of an uncaught stack; any other error is left alone.
+ */
+export function exitOnConfigError(program: string, err: unknown): void {
+  if (!(err instanceof ConfigError)) return;
+  process.stderr.write(`${program}: ${err.message}\n`);
+  process.exit(1);
+}
+
+/** loadConfig for a program's main: a bad variable exits with one line (exitOnConfigError). */
+export function loadConfigOrExit(program: string, env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    exitOnConfigError(program, err);
+    throw err;
+  }
 }
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -39,7 +66,8 @@ const schema = z.object({
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
-  DATA_DIR: z.string().default('.data'),
+  // Absolute once loaded: the same folder whichever workspace a service is started from.
+  DATA_DIR: z.string().default('.data').transform(resolveDataDir),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
@@ -50,12 +78,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+    // One line, naming each bad variable and never echoing its value (it may be a secret).
+    throw invalidEnvironment(parsed.error.issues.map((i) => [i.path.join('.'), i.message]));
   }
   const config = parsed.data;
   if (config.NODE_ENV === 'production' && !config.SECRET) {
-    throw new ConfigError('invalid environment:\n  SECRET: required in production');
+    throw invalidEnvironment([['SECRET', 'required in production']]);
   }
   return config;
 }

@@ -1,2 +1,10 @@
-export { type Config, ConfigError, loadConfig } from './config';
+export {
+  type Config,
+  ConfigError,
+  exitOnConfigError,
+  invalidEnvironment,
+  loadConfig,
+  loadConfigOrExit,
+} from './config';
+export { repoRoot, resolveDataDir } from './root';
 export { dataDir, loadOrCreateSecret } from './secret';

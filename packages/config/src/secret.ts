@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Config } from './config';
+import { resolveDataDir } from './root';
 
+/** The data folder, created if missing (a relative DATA_DIR is relative to the repository root). */
 export function dataDir(config: Pick<Config, 'DATA_DIR'>): string {
-  const dir = resolve(config.DATA_DIR);
+  const dir = resolveDataDir(config.DATA_DIR);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

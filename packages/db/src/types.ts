@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** Soft removal: null while the row is in service (see the removals migration). */
+type RemovedAt = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** numeric columns come back from pg as strings so no precision is lost. */
 type Numeric = ColumnType<string, number | string, number | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -25,6 +27,7 @@ export interface SitesTable {
   name: string;
   allowed_origins: string[];
   created_at: CreatedAt;
+  removed_at: RemovedAt;
 }
 
 export interface PartnersTable {
@@ -32,6 +35,7 @@ export interface PartnersTable {
   name: string;
   allowed_origins: string[];
   created_at: CreatedAt;
+  removed_at: RemovedAt;
 }
 
 export interface VisitorsTable {
@@ -101,6 +105,7 @@ export interface ProductsTable {
   carts: Generated<number>;
   purchases: Generated<number>;
   updated_at: Timestamp;
+  removed_at: RemovedAt;
 }
 
 export interface CartsTable {

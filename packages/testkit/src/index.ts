@@ -8,4 +8,5 @@ export {
   startRedisServer,
 } from '@rt/dev-servers';
 export { createTestEnv, type TestEnv } from './env';
+export { type NodeRun, runNode } from './run-node';
 export { insertImpression } from './seed';

@@ -5,7 +5,6 @@ import type { SpoolRecord } from './spool';
 
 export interface BatcherOptions {
   maxEvents: number;
-  maxWaitMs: number;
   /** Rough cap on a job's size, counting rejected payloads. */
   maxBytes: number;
 }
@@ -14,15 +13,19 @@ export interface BatcherOptions {
 export type Done = (err?: unknown) => void;
 
 /**
- * Micro-batches the events of many requests into one ingest job (up to maxEvents or maxWaitMs).
- * A request's events never split across jobs, and each request waits for its job to be durable.
+ * Batches the events of many requests into one ingest job by group commit: a batch leaves as soon
+ * as none is in flight, and the requests that arrive meanwhile ride the next one. A lone hit waits
+ * one queue round trip and no timer; under load batches grow by themselves, up to maxEvents or
+ * maxBytes (a full batch leaves at once, in flight or not). A request's events never split across
+ * jobs, and each request waits for its job to be durable.
  */
 export class Batcher {
   private events: QueuedEvent[] = [];
   private rejected: RejectedRecord[] = [];
   private bytes = 0;
   private waiters: Done[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  /** A flush is due at the end of this turn of the event loop (setImmediate). */
+  private due = false;
   private inflight = new Set<Promise<unknown>>();
 
   constructor(
@@ -53,12 +56,18 @@ export class Batcher {
     this.bytes += bytes;
     this.waiters.push(done);
     if (this.events.length >= this.opts.maxEvents) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.opts.maxWaitMs);
+    else if (this.inflight.size === 0 && !this.due) {
+      // Not synchronously: the requests parsed in this same turn of the event loop (a burst read
+      // from many sockets at once) join this batch, at no cost in latency.
+      this.due = true;
+      setImmediate(() => {
+        this.due = false;
+        if (this.inflight.size === 0) this.flush();
+      });
+    }
   }
 
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     if (this.waiters.length === 0) return;
     // QueuedEvent is the typed view of what the queue schema accepts (it passes unknown keys through).
     const job: IngestJob = { v: 1, events: this.events as IngestJob['events'], rejected: this.rejected };
@@ -76,12 +85,16 @@ export class Batcher {
       },
     );
     this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
+    void p.finally(() => {
+      this.inflight.delete(p);
+      // Group commit: what gathered while this batch was in flight leaves now, as one job.
+      if (this.inflight.size === 0) this.flush();
+    });
   }
 
-  /** Sends what is pending and waits for every job in flight. */
+  /** Sends what is pending and waits for every job in flight (and what gathers meanwhile). */
   async close(): Promise<void> {
     this.flush();
-    await Promise.allSettled([...this.inflight]);
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Config, ConfigError, dataDir } from '@rt/config';
+import { type Config, dataDir, invalidEnvironment } from '@rt/config';
 import { createDb, type Db } from '@rt/db';
 import { QueueBackend } from '@rt/queue';
 import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
@@ -39,7 +39,7 @@ export interface DepsOverrides {
 
 export async function createDeps(config: Config, o: DepsOverrides = {}): Promise<Deps> {
   if (!config.DATABASE_URL && !(o.db && o.queue)) {
-    throw new ConfigError('invalid environment:\n  DATABASE_URL: required to run the pixel on its own');
+    throw invalidEnvironment([['DATABASE_URL', 'required to run the pixel on its own']]);
   }
   const databaseUrl = config.DATABASE_URL ?? '';
   const logger = o.logger ?? createLogger('pixel', config.LOG_LEVEL);
@@ -62,7 +62,6 @@ export async function createDeps(config: Config, o: DepsOverrides = {}): Promise
   });
   const batcher = new Batcher((record) => delivery.send(record), {
     maxEvents: 100,
-    maxWaitMs: 10,
     maxBytes: 1024 * 1024,
     ...o.batch,
   });

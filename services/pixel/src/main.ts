@@ -1,13 +1,14 @@
-import { loadConfig } from '@rt/config';
+import { exitOnConfigError, loadConfigOrExit } from '@rt/config';
 import { createLogger, Shutdown } from '@rt/runtime';
 import { startPixel } from './server';
 
-const config = loadConfig();
+const config = loadConfigOrExit('pixel');
 const logger = createLogger('pixel', config.LOG_LEVEL);
 try {
   const pixel = await startPixel(config, { logger });
   new Shutdown(logger).add('pixel', () => pixel.close()).onSignals();
 } catch (err) {
+  exitOnConfigError('pixel', err);
   logger.fatal({ err: String(err) }, 'pixel failed to start');
   process.exit(1);
 }

@@ -33,7 +33,9 @@ export function normalizeOrigin(value: string): string | null {
 
 /**
  * Sites and their allowed origins, held in memory and refreshed periodically from Postgres; the
- * request path never waits on the database, and a failed refresh keeps the last good copy.
+ * request path never waits on the database, and a failed refresh keeps the last good copy. A
+ * removed site (`rt sites remove`) drops out at the next refresh, so its hits are refused within
+ * refreshMs (5 s by default; docs/pixel.md).
  */
 export class SiteDirectory {
   private sites = new Map<string, SiteInfo>();
@@ -42,6 +44,8 @@ export class SiteDirectory {
   private lastMissRefresh = 0;
   private inflight: Promise<boolean> | undefined;
   loadedAt: Date | undefined;
+  /** Where the sites in memory came from: none yet, Postgres, or the on-disk copy. */
+  private source: 'none' | 'postgres' | 'disk' = 'none';
 
   constructor(
     private readonly db: Db,
@@ -82,9 +86,14 @@ export class SiteDirectory {
 
   private async load(): Promise<boolean> {
     try {
-      const rows = await this.db.selectFrom('sites').select(['id', 'allowed_origins']).execute();
+      const rows = await this.db
+        .selectFrom('sites')
+        .select(['id', 'allowed_origins'])
+        .where('removed_at', 'is', null)
+        .execute();
       this.install(rows);
       this.loadedAt = new Date();
+      this.source = 'postgres';
       if (this.opts.cacheFile) {
         const tmp = `${this.opts.cacheFile}.tmp`;
         await writeFile(tmp, JSON.stringify(rows));
@@ -92,7 +101,7 @@ export class SiteDirectory {
       }
       return true;
     } catch (err) {
-      this.opts.logger.warn({ err: String(err) }, 'sites refresh failed; serving the last good copy');
+      this.opts.logger.warn({ err: String(err) }, `sites refresh failed; ${this.serving()}`);
       return false;
     }
   }
@@ -101,10 +110,18 @@ export class SiteDirectory {
     if (!this.opts.cacheFile) return;
     try {
       this.install(JSON.parse(await readFile(this.opts.cacheFile, 'utf8')));
+      this.source = 'disk';
       this.opts.logger.warn('sites loaded from the on-disk copy');
     } catch {
       this.opts.logger.warn('no sites known yet: Postgres unreachable and no on-disk copy');
     }
+  }
+
+  /** What a failed refresh leaves the pixel serving, for the log line. */
+  private serving(): string {
+    if (this.source === 'postgres') return `serving the copy loaded at ${this.loadedAt?.toISOString()}`;
+    if (this.source === 'disk') return 'serving the on-disk copy';
+    return 'no sites loaded yet';
   }
 
   private install(rows: Array<{ id: string; allowed_origins: string[] }>): void {

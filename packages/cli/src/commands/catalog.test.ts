@@ -111,4 +111,89 @@ describe('rt catalog import', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/line 3/);
   });
+
+  const nothingImported = async (prefix: string) =>
+    expect((await products()).filter((p) => p.id.startsWith(prefix))).toEqual([]);
+
+  it('refuses unknown columns, naming them and the near miss, and imports nothing', async () => {
+    const csv = file('typo.csv', 'id,nmae,prise,currency\nTYPO-1,Switch,299,EUR\n');
+    const res = await cli('catalog', 'import', csv, '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `error: ${csv}: unknown columns "nmae" (did you mean "name"?), "prise" (did you mean "price"?): ` +
+        "the catalog's are id,name,price,currency,url,image,category; nothing imported\n",
+    );
+    await nothingImported('TYPO-');
+    const json = file('typo.json', '[{"id":"TYPO-2","nmae":"x"}]');
+    const j = await cli('catalog', 'import', json, '--site', 'shop');
+    expect(j.code).toBe(1);
+    expect(j.stderr).toMatch(/unknown field "nmae" \(did you mean "name"\?\)/);
+    await nothingImported('TYPO-');
+  });
+
+  it.each([
+    ['semicolons', 'id;name;price;currency\nSEMI-1;x;1;EUR\n'],
+    ['tabs', 'id\tname\nSEMI-2\tx\n'],
+    ['vertical bars', 'id|name\nSEMI-3|x\n'],
+  ])('refuses a feed separated by %s instead of commas', async (name, text) => {
+    const res = await cli('catalog', 'import', file(`semi-${name}.csv`, text), '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`line 1: the columns are separated by ${name}, not commas`);
+    expect(res.stderr).not.toContain('id is missing');
+    await nothingImported('SEMI-');
+  });
+
+  it('refuses a header without an id column', async () => {
+    const res = await cli('catalog', 'import', file('noid.csv', 'name,price\nx,1\n'), '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('the header line has no "id" column');
+  });
+
+  it('refuses what is not a CSV or JSON text feed', async () => {
+    const xlsx = file('feed.xlsx', 'PK\u0003\u0004 spreadsheet');
+    const byExt = await cli('catalog', 'import', xlsx, '--site', 'shop');
+    expect(byExt.code).toBe(1);
+    expect(byExt.stderr).toMatch(
+      /cannot tell the format of .*feed\.xlsx from its extension \("\.xlsx"\): name it \.csv or \.json, or pass --format csv or json/,
+    );
+    writeFileSync(join(dir, 'binary.csv'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x69, 0x64]));
+    const binary = await cli('catalog', 'import', join(dir, 'binary.csv'), '--site', 'shop');
+    expect(binary.code).toBe(1);
+    expect(binary.stderr).toMatch(/not a text file/);
+    const json = await cli('catalog', 'import', file('really-json.csv', '[{"id":"X"}]'), '--site', 'shop');
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(/looks like JSON, not CSV/);
+    const badJson = await cli('catalog', 'import', file('broken.json', '[{"id":'), '--site', 'shop');
+    expect(badJson.code).toBe(1);
+    expect(badJson.stderr).toMatch(/not valid JSON/);
+  });
+});
+
+describe('rt catalog remove', () => {
+  it('removes products softly, and importing one again restores it', async () => {
+    await cli('catalog', 'import', file('rm.csv', 'id,name\nRM-1,a\nRM-2,b\nRM-3,c\n'), '--site', 'shop');
+    const res = await cli('catalog', 'remove', 'RM-1', 'RM-2', '--site', 'shop');
+    expect(res).toMatchObject({ code: 0, stdout: 'removed 2 product(s) from shop\n' });
+    const rows = (await products()).filter((p) => p.id.startsWith('RM-'));
+    expect(rows.map((p) => [p.id, p.removed_at !== null])).toEqual([
+      ['RM-1', true],
+      ['RM-2', true],
+      ['RM-3', false],
+    ]);
+    expect((await cli('catalog', 'remove', 'RM-1', '--site', 'shop')).stdout).toBe(
+      'removed 0 product(s) from shop (1 already removed)\n',
+    );
+    await cli('catalog', 'import', file('rm2.csv', 'id,name\nRM-1,a again\n'), '--site', 'shop');
+    expect((await products()).find((p) => p.id === 'RM-1')).toMatchObject({ name: 'a again', removed_at: null });
+  });
+
+  it('refuses unknown products and sites, removing nothing', async () => {
+    const res = await cli('catalog', 'remove', 'RM-3', 'NOPE-1', '--site', 'shop');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('error: unknown product(s) of shop: NOPE-1; nothing removed\n');
+    expect((await products()).find((p) => p.id === 'RM-3')?.removed_at).toBeNull();
+    const site = await cli('catalog', 'remove', 'RM-3', '--site', 'nope');
+    expect(site.stderr).toMatch(/unknown site "nope"/);
+    expect((await cli('catalog', 'remove', '--site', 'shop')).stderr).toMatch(/missing required argument/);
+  });
 });

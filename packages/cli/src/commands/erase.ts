@@ -20,7 +20,8 @@ export function registerErase(program: Command, ctx: CliContext): void {
   program
     .command('erase')
     .description(
-      "Erase a visitor's personal data now (identities, interest, carts; events keep their counts without the visitor id)",
+      "Erase a visitor's personal data now (identities, interest, carts; events keep their counts without the " +
+        'visitor id), or with --queue leave it to the ingester',
     )
     .argument('<visitor>', 'visitor id or rt_vid (uuid), or email_sha256 (64 hex)')
     .option('--kind <kind>', 'visitor_id, rt_vid or email_sha256 (default: inferred)')

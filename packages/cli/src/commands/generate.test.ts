@@ -21,15 +21,16 @@ const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(env.db))
 describe('rt generate', () => {
   it('loads the requested number of events and the rows derived from them', async () => {
     const { n } = await one(sql<{ n: number }>`select count(*)::int as n from events`);
-    expect(n).toBeGreaterThanOrEqual(6_000);
-    expect(n).toBeLessThan(6_200); // stops after the visitor that crosses the target
-    expect(out).toContain(`events: ${n}`);
+    expect(n).toBe(6_000);
+    expect(out).toContain(`events: ${n}\n`);
     const counts = await one(sql<Record<string, number>>`select
       (select count(*)::int from event_keys) as keys, (select count(*)::int from visitors) as visitors,
       (select count(*)::int from sessions) as sessions, (select count(*)::int from products) as products,
       (select count(*)::int from orders) as orders, (select count(*)::int from impressions) as impressions,
       (select count(*)::int from identities) as identities`);
     expect(counts.keys).toBe(n);
+    // One visitor count, the rows of visitors (an opted-out browser has none).
+    expect(out.match(/\d+ visitors|visitors: \d+/g)).toEqual([`visitors: ${counts.visitors}`]);
     expect(counts.products).toBe(500);
     expect(counts.visitors).toBeGreaterThan(n / 20);
     expect(counts.sessions).toBeGreaterThan(counts.visitors!);
@@ -63,6 +64,26 @@ describe('rt generate', () => {
     expect(part.n).toBe(4);
     const invalid = await one(sql<{ n: number }>`select count(*)::int as n from pg_index where not indisvalid`);
     expect(invalid.n).toBe(0);
+  });
+
+  it('writes exactly the events asked for, with a consistent last visitor', async () => {
+    const own = await createTestEnv();
+    try {
+      for (const events of [1, 5_000]) {
+        const res = await runCli(['generate', '--events', String(events), '--products', '50', '--seed', '7'], {
+          databaseUrl: own.databaseUrl,
+        });
+        expect(res.code, res.stderr).toBe(0);
+      }
+      const counts = await sql<Record<string, number>>`select (select count(*)::int from events) as events,
+        (select count(*)::int from sessions s where s.event_count <> (select count(*) from events e where e.session_id = s.id)) as off,
+        (select count(*)::int from orders o where not exists (select 1 from events e where e.transaction_id = o.transaction_id)) as orphans`.execute(
+        own.db,
+      );
+      expect(counts.rows[0]).toEqual({ events: 5_001, off: 0, orphans: 0 });
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses bad sizes', async () => {

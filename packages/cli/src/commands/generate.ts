@@ -46,7 +46,7 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
         });
         bar.stop();
         const rate = Math.round(summary.rows.events! / summary.seconds);
-        ctx.out(`generated ${summary.visitors} visitors in ${summary.seconds.toFixed(1)}s (${rate} events/s):`);
+        ctx.out(`generated in ${summary.seconds.toFixed(1)}s (${rate} events/s), rows per table:`);
         for (const [table, rows] of Object.entries(summary.rows)) ctx.out(`  ${table}: ${rows}`);
         ctx.out('run `rt analytics refresh` to roll the new days up');
       } finally {

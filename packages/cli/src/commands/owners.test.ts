@@ -57,4 +57,25 @@ describe.each(['sites', 'partners'] as const)('rt %s', (table) => {
     expect(noName.code).toBe(1);
     expect(noName.stderr).toMatch(/--name/);
   });
+
+  it('removes softly, refuses unknown ids removing nothing, and add restores', async () => {
+    await cli(table, 'add', 'gone-a', '--name', 'A');
+    await cli(table, 'add', 'gone-b', '--name', 'B');
+    const unknown = await cli(table, 'remove', 'gone-a', 'nope');
+    expect(unknown).toMatchObject({ code: 1, stderr: `error: unknown ${table}: nope; nothing removed\n` });
+    const one = table.slice(0, -1);
+    const res = await cli(table, 'remove', 'gone-a', 'gone-b');
+    expect(res).toMatchObject({ code: 0, stdout: `removed ${one} gone-a\nremoved ${one} gone-b\n` });
+    expect((await cli(table, 'remove', 'gone-a')).stdout).toBe(`${one} gone-a was already removed\n`);
+    expect((await cli(table, 'list')).stdout).not.toContain('gone-');
+    expect((await cli(table, 'list', '--all')).stdout).toContain('gone-a\tA\t\tremoved');
+    await cli(table, 'add', 'gone-a', '--name', 'A again');
+    const row = await env.db.selectFrom(table).selectAll().where('id', '=', 'gone-a').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: 'A again', removed_at: null });
+  });
+
+  it('gives an example id of its own kind in --help', async () => {
+    const help = await cli(table, 'add', '--help');
+    expect(help.stdout).toContain(table === 'sites' ? 'e.g. demo-shop' : 'e.g. demo-news');
+  });
 });

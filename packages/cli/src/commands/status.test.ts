@@ -17,6 +17,8 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, 'spool', 'pixel-1'), { recursive: true });
   writeFileSync(join(dataDir, 'spool', 'a.ndjson'), 'x'.repeat(100));
   writeFileSync(join(dataDir, 'spool', 'pixel-1', 'b.ndjson'), 'y'.repeat(23));
+  // The empty segment a running pixel keeps open: not a spooled file.
+  writeFileSync(join(dataDir, 'spool', 'seg-000000000007.log'), '');
   for (const redisUrl of [env.redisUrl, undefined]) {
     const backend = new QueueBackend({ databaseUrl: env.databaseUrl, redisUrl, namespace: env.namespace });
     const q = backend.queue('events');

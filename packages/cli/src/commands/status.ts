@@ -7,7 +7,10 @@ import type { CliContext } from '../context';
 
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
-/** Files and bytes under the pixel's spool directory (events it could not put on the queue yet). */
+/**
+ * Non-empty files and their bytes under the pixel's spool directory (events it could not put on
+ * the queue yet).
+ */
 export async function spoolDepth(dir: string): Promise<{ files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
@@ -20,8 +23,11 @@ export async function spoolDepth(dir: string): Promise<{ files: number; bytes: n
   }
   for (const e of entries) {
     if (!e.isFile()) continue;
+    const size = (await stat(join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+    // A running pixel always holds an open, empty segment: that is no backlog.
+    if (size === 0) continue;
     files++;
-    bytes += (await stat(join(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+    bytes += size;
   }
   return { files, bytes };
 }

@@ -5,7 +5,7 @@ import { adsFor } from './ads';
 import { buildCatalog, type GenCatalog } from './catalog';
 import { CopyWriter } from './copy-writer';
 import { dropSecondaryIndexes, recreateIndexes } from './indexes';
-import { type Journey, journey } from './journey';
+import { type Journey, journey, trimJourney } from './journey';
 import { Rng, Zipf } from './random';
 import { COLUMNS, type Writers, writeJourney } from './rows';
 
@@ -77,7 +77,10 @@ export async function generate(pool: pg.Pool, db: Db, opts: GenerateOptions): Pr
   return { rows, visitors, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Writes visitor journeys until the event target is reached; returns how many visitors it took. */
+/**
+ * Writes visitor journeys until exactly the event target is reached; returns how many visitors
+ * (rows of `visitors`: an opted-out browser has none) it took.
+ */
 async function load(
   writers: Writers,
   rng: Rng,
@@ -92,8 +95,11 @@ async function load(
   let visitors = 0;
   while (writers.events.rows < opts.events) {
     const site = catalog.sites[siteZipf.sample(rng)]!;
-    const j: Journey = journey(rng, site, catalog.products.get(site)!, zipf, from, to);
-    visitors++;
+    let j: Journey = journey(rng, site, catalog.products.get(site)!, zipf, from, to);
+    // Exactly the events asked for: the last journey stops at the target.
+    const room = opts.events - writers.events.rows;
+    if (j.events.length > room) j = trimJourney(j, room);
+    if (j.visitor) visitors++;
     writeJourney(writers, j, adsFor(rng, catalog, j, to), to);
     for (const w of Object.values(writers)) await w.flushIfFull();
     if (writers.events.rows - reported >= 10_000) {

@@ -120,3 +120,35 @@ export function journey(rng: Rng, site: string, products: GenProduct[], zipf: Zi
   }
   return j;
 }
+
+/**
+ * The journey cut to its first `n` events (the last visitor of a load, so that `--events N` writes
+ * exactly N): sessions, cart, orders and the products' counters are what those events make them.
+ */
+export function trimJourney(j: Journey, n: number): Journey {
+  const kept = j.events.slice(0, n);
+  for (const e of j.events.slice(n)) {
+    if (e.type === 'view_item' && e.product) e.product.views--;
+    if (e.type === 'add_to_cart' && e.product) e.product.carts--;
+    if (e.type === 'purchase') for (const l of e.lines ?? []) l.product.purchases--;
+  }
+  const cart: Journey['cart'] = new Map();
+  const perSession = new Map<string, { events: number; last: number }>();
+  for (const e of kept) {
+    if (e.session) {
+      const s = perSession.get(e.session) ?? { events: 0, last: e.ts };
+      perSession.set(e.session, { events: s.events + 1, last: e.ts });
+    }
+    if (e.type === 'add_to_cart' && e.product) {
+      const line = cart.get(e.product.id);
+      const quantity = (line?.quantity ?? 0) + (e.quantity ?? 1);
+      cart.set(e.product.id, { product: e.product, quantity, added: line?.added ?? e.ts, updated: e.ts });
+    }
+    if (e.type === 'purchase') cart.clear();
+  }
+  const ids = new Set(kept.map((e) => e.id));
+  const sessions = j.sessions
+    .filter((s) => perSession.has(s.id))
+    .map((s) => ({ ...s, ...perSession.get(s.id)!, email: s.email }));
+  return { ...j, events: kept, sessions, cart, orders: j.orders.filter((o) => ids.has(o.event)) };
+}

@@ -22,12 +22,17 @@ const MAX_ORIGINS = 100_000;
  * Partners and merchants' allowed origins, held in memory and reloaded every few seconds (both
  * tables are small). A partner missing from memory is looked up once, so one added a moment ago
  * is served at once; unknown ids are remembered briefly so they cannot hammer the database.
+ * Removed partners, sites and products (`rt ... remove`) drop out at the next reload: a removed
+ * partner's requests are refused, and no product of a removed site, nor a removed product's
+ * URL, is shown (docs/ads.md).
  */
 export class Directory {
   private partners = new Map<string, PartnerInfo>();
   private sites = new Map<string, Set<string>>();
   private misses = new Map<string, number>();
   private origins = new Map<string, string | null>();
+  /** Per site, the URLs of its removed products. */
+  private removed = new Map<string, Set<string>>();
 
   constructor(
     private readonly db: Db,
@@ -35,12 +40,25 @@ export class Directory {
   ) {}
 
   async refresh(): Promise<void> {
-    const [partners, sites] = await Promise.all([
-      this.db.selectFrom('partners').select(['id', 'allowed_origins']).execute(),
-      this.db.selectFrom('sites').select(['id', 'allowed_origins']).execute(),
+    const [partners, sites, removed] = await Promise.all([
+      this.db.selectFrom('partners').select(['id', 'allowed_origins']).where('removed_at', 'is', null).execute(),
+      this.db.selectFrom('sites').select(['id', 'allowed_origins']).where('removed_at', 'is', null).execute(),
+      this.db
+        .selectFrom('products')
+        .select(['site_id', 'url'])
+        .where('removed_at', 'is not', null)
+        .where('url', 'is not', null)
+        .execute(),
     ]);
     this.partners = new Map(partners.map((p) => [p.id, toPartner(p)]));
     this.sites = new Map(sites.map((s) => [s.id, originSet(s.allowed_origins)]));
+    const bySite = new Map<string, Set<string>>();
+    for (const r of removed) {
+      const urls = bySite.get(r.site_id) ?? new Set<string>();
+      urls.add(r.url!);
+      bySite.set(r.site_id, urls);
+    }
+    this.removed = bySite;
     this.misses.clear();
   }
 
@@ -53,6 +71,7 @@ export class Directory {
       .selectFrom('partners')
       .select(['id', 'allowed_origins'])
       .where('id', '=', id)
+      .where('removed_at', 'is', null)
       .executeTakeFirst();
     if (!row) {
       if (this.misses.size > 10_000) this.misses.clear();
@@ -64,9 +83,12 @@ export class Directory {
     return partner;
   }
 
-  /** Whether a product URL may be shown and redirected to: http(s) on one of its merchant's origins. */
+  /**
+   * Whether a product URL may be shown and redirected to: http(s) on one of its merchant's origins,
+   * and not the URL of a product removed from the catalog.
+   */
   productUrlAllowed(siteId: string, url: string | null): boolean {
-    if (!url) return false;
+    if (!url || this.removed.get(siteId)?.has(url)) return false;
     // Parsing a URL costs more than the rest of a candidate's checks; product URLs repeat.
     let origin = this.origins.get(url);
     if (origin === undefined) {

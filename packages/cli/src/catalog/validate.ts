@@ -1,5 +1,5 @@
 import { LIMITS } from '@rt/events';
-import { parse } from 'csv-parse/sync';
+import type { RawRow } from './formats/format';
 
 export interface FeedProduct {
   id: string;
@@ -16,28 +16,7 @@ export interface FeedError {
   message: string;
 }
 
-export const FEED_COLUMNS = ['id', 'name', 'price', 'currency', 'url', 'image', 'category'] as const;
 const currencies = new Set(Intl.supportedValuesOf('currency'));
-
-interface RawRow {
-  line: number;
-  fields: Record<string, unknown>;
-}
-
-/** CSV with a header line, or a JSON array of objects; `line` is the file line (CSV) or array position (JSON). */
-export function readFeed(text: string, format: 'csv' | 'json'): RawRow[] {
-  if (format === 'json') {
-    const data = JSON.parse(text) as unknown;
-    const list = Array.isArray(data) ? data : (data as { products?: unknown })?.products;
-    if (!Array.isArray(list)) throw new Error('a JSON feed must be an array of products (or {"products": [...]})');
-    return list.map((fields, i) => ({ line: i + 1, fields: (fields ?? {}) as Record<string, unknown> }));
-  }
-  const records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as {
-    record: Record<string, string>;
-    info: { lines: number };
-  }[];
-  return records.map((r) => ({ line: r.info.lines, fields: r.record }));
-}
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).trim());
 
