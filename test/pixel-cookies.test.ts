@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEvent } from '@rt/events';
-import type { EraseJob } from '@rt/queue';
+import type { EraseJob, QueuedEvent } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobsOf } from '../services/pixel/src/testing';
 import { type BrowserFixture, browserFixture, shopPage } from './pixel-browser';

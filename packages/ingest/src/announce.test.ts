@@ -40,8 +40,8 @@ describe('visitor change announcements', () => {
   it('a batch announces, at commit, every visitor it changed, and a replay announces nothing', async () => {
     await announced();
     const events = [
-      ev({ vid: 'ann-a', type: 'product_view', product: item('A1'), ts: at(0) }),
-      ev({ vid: 'ann-b', type: 'add_to_cart', product: item('B1'), ts: at(1) }),
+      ev({ vid: 'ann-a', type: 'view_item', items: [item('A1')], ts: at(0) }),
+      ev({ vid: 'ann-b', type: 'add_to_cart', items: [item('B1')], ts: at(1) }),
     ];
     await write(...events);
     expect(await announced()).toEqual(new Set([await visitorOf('ann-a'), await visitorOf('ann-b')]));
@@ -52,7 +52,7 @@ describe('visitor change announcements', () => {
   it('a merge announces both visitors, so whoever held either drops it', async () => {
     const hash = 'c'.repeat(64);
     await write(ev({ vid: 'ann-phone', type: 'identify', email_sha256: hash, ts: at(10) }));
-    await write(ev({ vid: 'ann-laptop', type: 'product_view', product: item('L1'), ts: at(11) }));
+    await write(ev({ vid: 'ann-laptop', type: 'view_item', items: [item('L1')], ts: at(11) }));
     const [phone, laptop] = [await visitorOf('ann-phone'), await visitorOf('ann-laptop')];
     expect(phone).not.toBe(laptop);
     await announced();
@@ -64,7 +64,7 @@ describe('visitor change announcements', () => {
 
   it('a batch that fails announces nothing', async () => {
     await announced();
-    const bad = ev({ vid: 'ann-fail', type: 'product_view', product: item('F1'), ts: at(20) });
+    const bad = ev({ vid: 'ann-fail', type: 'view_item', items: [item('F1')], ts: at(20) });
     // A cookie_state the events table refuses: the batch fails after visitors were written.
     await expect(write({ ...bad, cookie_state: 'bogus' as never })).rejects.toThrow();
     expect(await announced()).toEqual(new Set());
@@ -79,7 +79,7 @@ describe('visitor change announcements', () => {
   });
 
   it('erasure announces the whole person', async () => {
-    await write(ev({ vid: 'ann-erase', type: 'product_view', product: item('E1'), ts: at(40) }));
+    await write(ev({ vid: 'ann-erase', type: 'view_item', items: [item('E1')], ts: at(40) }));
     const id = await visitorOf('ann-erase');
     await announced();
     await eraseVisitor(bed.env.db, 'rt_vid', 'ann-erase');

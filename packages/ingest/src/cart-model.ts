@@ -1,4 +1,5 @@
-import type { Ev, EventItemData } from './model';
+import type { EventItem } from '@rt/events';
+import type { Ev } from './model';
 
 export interface CartLine {
   productId: string;
@@ -21,7 +22,7 @@ export interface Cart {
 
 export const CART_TYPES = new Set(['add_to_cart', 'remove_from_cart', 'view_cart', 'purchase']);
 
-function lineFrom(item: EventItemData, ev: Ev, quantity: number, addedAt: number): CartLine {
+function lineFrom(item: EventItem, ev: Ev, quantity: number, addedAt: number): CartLine {
   return {
     productId: item.id,
     quantity,

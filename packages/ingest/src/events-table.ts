@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pgSafe } from '@rt/events';
-import type { RejectedRecord } from '@rt/queue';
+import { pgSafe, type RejectedRecord } from '@rt/events';
 import { sql } from 'kysely';
 import type { Ev } from './model';
 import type { Statement } from './statements';

@@ -1,4 +1,4 @@
-import type { IdentityKind } from '@rt/db';
+import type { IdentityKind } from '@rt/events';
 import type { Ev } from './model';
 
 export interface IdentityKey {

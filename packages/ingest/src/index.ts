@@ -1,9 +1,9 @@
 export { Batcher, type BatcherOptions } from './batcher';
 export { type DeadLetter, listDeadLetters, replayDeadLetters } from './dead-letters';
-export { type EraseKind, type EraseResult, eraseVisitor } from './erase';
+export { type EraseResult, eraseVisitor } from './erase';
 export { isConnectionError } from './errors';
 export { createIngestMetrics, type IngestMetrics } from './metrics';
-export type { BatchInput, QueuedEventData } from './model';
+export type { BatchInput } from './model';
 export { dropPartitionsOlderThan, PartitionCache } from './partitions';
 export { SESSION_TIMEOUT_MS, sessionId } from './sessionize';
 export { uuidv5 } from './uuid';

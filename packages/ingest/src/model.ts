@@ -1,17 +1,14 @@
-import type { IngestJob, RejectedRecord } from '@rt/queue';
+import type { QueuedEvent, RejectedRecord } from '@rt/events';
 import type { IdentityKey } from './identity-keys';
 
-export type QueuedEventData = IngestJob['events'][number];
-export type EventItemData = NonNullable<QueuedEventData['items']>[number];
-
 export interface BatchInput {
-  events: QueuedEventData[];
+  events: QueuedEvent[];
   rejected: RejectedRecord[];
 }
 
 /** One event of the batch being written, with what the transaction learns about it. */
 export interface Ev {
-  e: QueuedEventData;
+  e: QueuedEvent;
   /** Event time, epoch ms. */
   ms: number;
   visitorId: string | null;

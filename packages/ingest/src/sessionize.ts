@@ -1,3 +1,4 @@
+import type { SessionEndReason } from '@rt/db';
 import { uuidv5 } from './uuid';
 
 export const SESSION_TIMEOUT_MS = 30 * 60_000;
@@ -17,14 +18,14 @@ export interface SessionState {
   count: number;
   email: string | null;
   endedMs: number | null;
-  endReason: 'timeout' | 'logout' | null;
+  endReason: SessionEndReason | null;
 }
 
 export const sessionId = (site: string, visitorId: string, firstEventId: string): string =>
   uuidv5(`session:${site}:${visitorId}:${firstEventId}`);
 
 /** Why `ev` cannot continue `current` (docs/pixel.md, "Cookies and cookie states"), or null when it belongs to it. */
-export function breakReason(current: SessionState, ev: SessionEvent): 'timeout' | 'logout' | 'identify' | null {
+export function breakReason(current: SessionState, ev: SessionEvent): SessionEndReason | 'identify' | null {
   if (current.endReason === 'logout') return 'logout';
   if (ev.ms - current.lastMs >= SESSION_TIMEOUT_MS) return 'timeout';
   if (ev.type === 'identify' && ev.email !== current.email) return 'identify';

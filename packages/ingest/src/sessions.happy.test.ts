@@ -1,13 +1,13 @@
+import type { EventType, QueuedEvent } from '@rt/events';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { QueuedEventData } from './model';
 import { at, ev, writeTestBed } from './test-helpers';
 import { writeBatch } from './write-batch';
 
 const bed = writeTestBed();
 
 // One visitor's day: minutes, type, and the login (index into the scenario's emails).
-const DAY: Array<[number, string, number?]> = [
+const DAY: Array<[number, EventType, number?]> = [
   [0, 'page_view'],
   [5, 'view_item'],
   [10, 'identify', 0],
@@ -22,7 +22,7 @@ const DAY: Array<[number, string, number?]> = [
   [200, 'page_view'],
 ];
 
-function scenario(name: string): QueuedEventData[] {
+function scenario(name: string): QueuedEvent[] {
   const emails = [`${name}1`.padEnd(64, '0'), `${name}2`.padEnd(64, '0')].map((s) =>
     Buffer.from(s).toString('hex').slice(0, 64),
   );
@@ -69,7 +69,7 @@ const shuffle = <T>(xs: T[]): T[] =>
 
 describe('sessions', () => {
   it('come out the same whatever the arrival order, across batches and replays', async () => {
-    const orders: Record<string, (evs: QueuedEventData[]) => QueuedEventData[][]> = {
+    const orders: Record<string, (evs: QueuedEvent[]) => QueuedEvent[][]> = {
       onebatch: (evs) => [shuffle(evs)],
       chrono: (evs) => evs.map((e) => [e]),
       reverse: (evs) => [...evs].reverse().map((e) => [e]),

@@ -1,3 +1,4 @@
+import type { SessionEndReason } from '@rt/db';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { byTime, type Ev, pairKey } from './model';
 import { sessionWrites } from './session-writes';
@@ -22,7 +23,7 @@ export interface SessionRow {
   started_at: string;
   last_event_at: string;
   ended_at: string | null;
-  end_reason: 'timeout' | 'logout' | null;
+  end_reason: SessionEndReason | null;
   event_count: number;
   email_sha256: string | null;
   part: 'window' | 'prev';

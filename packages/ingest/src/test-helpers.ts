@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { EventType, QueuedEvent } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll } from 'vitest';
-import type { BatchInput, QueuedEventData } from './model';
+import type { BatchInput } from './model';
 import { PartitionCache } from './partitions';
 import { type WriteStats, writeBatch } from './write-batch';
 
@@ -9,15 +10,15 @@ export interface WriteTestBed {
   env: TestEnv;
   partitions: PartitionCache;
   /** Writes these events as one batch (with these rejected records). */
-  write(...events: QueuedEventData[]): Promise<WriteStats>;
-  writeWith(events: QueuedEventData[], rejected: BatchInput['rejected']): Promise<WriteStats>;
+  write(...events: QueuedEvent[]): Promise<WriteStats>;
+  writeWith(events: QueuedEvent[], rejected: BatchInput['rejected']): Promise<WriteStats>;
 }
 
 /** A test file's own database and partition cache, created before its tests and closed after. */
 export function writeTestBed(): WriteTestBed {
   const bed = {
-    write: (...events: QueuedEventData[]) => bed.writeWith(events, []),
-    writeWith: (events: QueuedEventData[], rejected: BatchInput['rejected']) =>
+    write: (...events: QueuedEvent[]) => bed.writeWith(events, []),
+    writeWith: (events: QueuedEvent[], rejected: BatchInput['rejected']) =>
       writeBatch(bed.env.db, { events, rejected }, { partitions: bed.partitions }),
   } as WriteTestBed;
   beforeAll(async () => {
@@ -29,7 +30,7 @@ export function writeTestBed(): WriteTestBed {
 }
 
 /** A queued event as the pixel would put it on the queue, with overrides. */
-export function ev(over: Partial<QueuedEventData> & { type: string }): QueuedEventData {
+export function ev(over: Partial<QueuedEvent> & { type: EventType }): QueuedEvent {
   const now = new Date().toISOString();
   return {
     site: 'shop',

@@ -1,3 +1,4 @@
+import type { IdentityKind } from '@rt/events';
 import { describe, expect, it } from 'vitest';
 import { at, ev, item, writeTestBed } from './test-helpers';
 
@@ -5,7 +6,7 @@ const bed = writeTestBed();
 const { write } = bed;
 
 const hash = (c: string) => c.repeat(64);
-const identity = async (kind: 'rt_vid' | 'email_sha256' | 'rt_fp', value: string) =>
+const identity = async (kind: IdentityKind, value: string) =>
   (
     await bed.env.db
       .selectFrom('identities')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IdentityKind } from '@rt/db';
+import type { IdentityKind } from '@rt/events';
 import { sql, type Transaction } from 'kysely';
 import { type IdentityKey, idKey, type KeyUnion, linkEvents } from './identity-keys';
 import { mergeVisitors, type VisitorMerge } from './merge';

@@ -1,5 +1,6 @@
 import type { Db } from '@rt/db';
-import { eraseJobSchema, type IngestJob, parseIngestJob, type QueueBackend, type QueueName } from '@rt/queue';
+import { eraseJobSchema, type IngestJob, parseIngestJob, type QueueName } from '@rt/events';
+import type { QueueBackend } from '@rt/queue';
 import type { Logger } from '@rt/runtime';
 import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { Batcher } from './batcher';

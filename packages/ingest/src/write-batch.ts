@@ -1,12 +1,12 @@
 import { type Db, notifyVisitorChanges } from '@rt/db';
-import { pgSafeDeep } from '@rt/events';
+import { pgSafeDeep, type QueuedEvent } from '@rt/events';
 import { sql, type Transaction } from 'kysely';
 import { cartsOf, cartsQuery, updateCarts } from './carts';
 import { eventsWrite, rejectedWrite } from './events-table';
 import { interestWrite } from './interest';
 import { CLAIM_SAVEPOINT, claimEventKeys } from './keys';
 import type { VisitorMerge } from './merge';
-import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
+import { type BatchInput, type Ev, keyOf, RetryableConflict } from './model';
 import { attributeNewOrders, ordersInsert } from './orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products';
@@ -111,7 +111,7 @@ function changedVisitors(news: Ev[], merges: VisitorMerge[]): Statement | null {
  * a whole batch (the pixel already cleans what it queues; other producers may not). The event is
  * copied only when something in it changes: nothing downstream modifies events.
  */
-function cleaned(raw: QueuedEventData): QueuedEventData {
+function cleaned(raw: QueuedEvent): QueuedEvent {
   const e = pgSafeDeep(raw);
   const id = raw.event_id.toLowerCase();
   return id === e.event_id ? e : { ...e, event_id: id };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CookieState, Db } from '@rt/db';
+import type { Db } from '@rt/db';
+import type { CookieState, EventType } from '@rt/events';
 
 /** Midnight UTC of today, so fixtures land on known days whatever the clock says. */
 export const TODAY = new Date(new Date().toISOString().slice(0, 10));
@@ -10,7 +11,7 @@ export const hoursAgo = (h: number) => new Date(Date.now() - h * 36e5);
 export interface EventSpec {
   site?: string;
   visitor: string | null;
-  type: string;
+  type: EventType;
   ts: Date;
   cookie?: CookieState;
   bot?: boolean;

@@ -1,4 +1,4 @@
-import type { IngestJob } from '@rt/queue';
+import type { IngestJob } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-helpers';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ingestJobSchema, parseIngestJob } from './contract';
+import { parseIngestJob } from './ingest-job';
+import { ingestJobSchema } from './jobs';
 
 const event = (i: number) => ({
   site: 'shop',
