@@ -4,7 +4,7 @@ export { type EraseResult, eraseVisitor } from './erase';
 export { isConnectionError } from './errors';
 export { createIngestMetrics, type IngestMetrics } from './metrics';
 export type { BatchInput } from './model';
-export { dropPartitionsOlderThan, PartitionCache } from './partitions';
+export { PartitionCache } from './partitions';
 export { SESSION_TIMEOUT_MS, sessionId } from './sessionize';
 export { uuidv5 } from './uuid';
 export { type IngestWorkerOptions, type IngestWorkers, startIngestWorkers } from './worker';
