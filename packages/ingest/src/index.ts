@@ -5,7 +5,7 @@ export { isConnectionError } from './errors';
 export { createIngestMetrics, type IngestMetrics } from './metrics';
 export type { BatchInput } from './model';
 export { PartitionCache } from './partitions';
-export { SESSION_TIMEOUT_MS, sessionId } from './sessionize';
+export { SESSION_TIMEOUT_MS, sessionId } from './sessions/sessionize';
 export { uuidv5 } from './uuid';
 export { type IngestWorkerOptions, type IngestWorkers, startIngestWorkers } from './worker';
 export { isRetryableConflict, type WriteOptions, type WriteStats, writeBatch } from './write-batch';

@@ -1,5 +1,15 @@
-import type { QueuedEvent, RejectedRecord } from '@rt/events';
-import type { IdentityKey } from './identity-keys';
+import type { IdentityKind, QueuedEvent, RejectedRecord } from '@rt/events';
+
+// Names the steps of a batch share (write-batch.ts and its step folders). Kept here, below every
+// step, so no two modules need each other's names.
+
+/** One identity of a visitor (identity/identity-keys.ts computes them). */
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+  /** idKey(kind, value). */
+  id: string;
+}
 
 export interface BatchInput {
   events: QueuedEvent[];
@@ -13,7 +23,7 @@ export interface Ev {
   ms: number;
   visitorId: string | null;
   sessionId: string | null;
-  /** The event's identity keys, once computed (identity-keys.ts). */
+  /** The event's identity keys, once computed (identity/identity-keys.ts). */
   keys?: IdentityKey[];
 }
 

@@ -3,7 +3,7 @@ import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartitionCache } from './partitions';
-import { ev } from './test-helpers';
+import { ev } from './testing/write-bed';
 import { writeBatch } from './write-batch';
 
 let env: TestEnv;

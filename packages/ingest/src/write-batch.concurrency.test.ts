@@ -4,7 +4,7 @@ import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
+import { at, ev, item } from './testing/write-bed';
 import { writeBatch } from './write-batch';
 
 let env: TestEnv;

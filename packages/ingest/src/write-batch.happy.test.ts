@@ -1,6 +1,6 @@
 import type { QueuedEvent } from '@rt/events';
 import { describe, expect, it } from 'vitest';
-import { at, ev, item, writeTestBed } from './test-helpers';
+import { at, ev, item, writeTestBed } from './testing/write-bed';
 import type { writeBatch } from './write-batch';
 
 const bed = writeTestBed();

@@ -2,10 +2,10 @@ import type { EventType, QueuedEvent } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitByPerson } from './identity/split-by-person';
 import type { Ev } from './model';
 import { PartitionCache } from './partitions';
-import { splitByPerson } from './split';
-import { at, ev, item } from './test-helpers';
+import { at, ev, item } from './testing/write-bed';
 import { MIN_PART_EVENTS, writeBatch } from './write-batch';
 
 let env: TestEnv;

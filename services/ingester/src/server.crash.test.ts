@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@rt/config';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

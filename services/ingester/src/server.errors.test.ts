@@ -1,6 +1,6 @@
 import { loadConfig } from '@rt/config';
 import { listDeadLetters, replayDeadLetters } from '@rt/ingest';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createRegistry } from '@rt/runtime';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';

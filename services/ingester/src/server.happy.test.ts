@@ -1,5 +1,5 @@
 import { loadConfig } from '@rt/config';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';

@@ -1,6 +1,6 @@
 import { loadConfig } from '@rt/config';
 import { createDb } from '@rt/db';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import type { EventItem } from '@rt/events';
-import type { Ev } from './model';
+import type { Ev } from '../model';
 
 export interface CartLine {
   productId: string;

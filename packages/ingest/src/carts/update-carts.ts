@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
-import { applyCartEvent, CART_TYPES, type Cart, type CartLine } from './cart-model';
-import { byTime, type Ev, feedsState, pairKey } from './model';
-import { type Statement, toMs } from './statements';
-import { unnest } from './unnest';
+import { byTime, type Ev, feedsState, pairKey } from '../model';
+import { type Statement, toMs } from '../sql/statements';
+import { unnest } from '../sql/unnest';
+import { applyCartEvent, CART_TYPES, type Cart, type CartLine } from './apply-cart-event';
 
 /** An empty cart for every (site, visitor) of the batch, to be filled by cartsQuery's rows. */
 export function cartsOf(evs: Ev[]): Map<string, Cart> {

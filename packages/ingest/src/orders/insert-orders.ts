@@ -1,7 +1,6 @@
-import { attributeOrders } from '@rt/attribution';
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import { byTime, type Ev, feedsState } from './model';
-import { unnest } from './unnest';
+import { type RawBuilder, sql } from 'kysely';
+import { byTime, type Ev, feedsState } from '../model';
+import { unnest } from '../sql/unnest';
 
 /**
  * Records purchases in `orders`, keyed by (site, transaction_id); the statement returns the
@@ -28,23 +27,4 @@ export function ordersInsert(evs: Ev[]): RawBuilder<unknown> | null {
     order by site_id, transaction_id, ord
     on conflict do nothing
     returning event_id`;
-}
-
-/**
- * Credits each newly counted order to the ads that led to it (a click within 30 days, else an
- * impression within a day), in the same transaction, so a retried batch attributes nothing twice.
- */
-export async function attributeNewOrders(trx: Transaction<any>, evs: Ev[], counted: Set<string>): Promise<void> {
-  const orders = evs
-    .filter((ev) => counted.has(ev.e.event_id) && ev.visitorId)
-    .map((ev) => ({
-      site_id: ev.e.site,
-      transaction_id: ev.e.transaction_id as string,
-      visitor_id: ev.visitorId,
-      ts: ev.e.ts,
-      items: ev.e.items ?? [],
-      value: ev.e.value ?? null,
-      currency: ev.e.currency ?? null,
-    }));
-  if (orders.length) await attributeOrders(trx as unknown as Kysely<any>, orders);
 }

@@ -1,33 +1,10 @@
-import type { SessionEndReason } from '@rt/db';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
-import { byTime, type Ev, pairKey } from './model';
-import { sessionWrites } from './session-writes';
+import { byTime, type Ev, pairKey } from '../model';
+import { type Statement, toMs } from '../sql/statements';
+import { unnest } from '../sql/unnest';
+import type { Pair, SessionRow } from './model';
 import { SESSION_TIMEOUT_MS, type SessionEvent, type SessionState, sessionize } from './sessionize';
-import { type Statement, toMs } from './statements';
-import { unnest } from './unnest';
-
-export interface Pair {
-  site: string;
-  visitorId: string;
-  evs: Ev[];
-  lo: number;
-  window: Array<SessionState & { existing: true }>;
-  /** The visitor's session before the window, still open: new events show it timed out. */
-  prev: SessionState | null;
-}
-
-export interface SessionRow {
-  id: string;
-  site_id: string;
-  visitor_id: string;
-  started_at: string;
-  last_event_at: string;
-  ended_at: string | null;
-  end_reason: SessionEndReason | null;
-  event_count: number;
-  email_sha256: string | null;
-  part: 'window' | 'prev';
-}
+import { sessionWrites } from './write-sessions';
 
 const toState = (r: SessionRow): SessionState & { existing: true } => ({
   id: r.id,

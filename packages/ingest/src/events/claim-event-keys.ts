@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { type Ev, keyOf } from './model';
-import { unnest } from './unnest';
+import { type Ev, keyOf } from '../model';
+import { unnest } from '../sql/unnest';
 
 /**
  * Opens the savepoint claimEventKeys falls back to. The caller sends it with the transaction's

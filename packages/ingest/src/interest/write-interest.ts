@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Cart } from './cart-model';
-import { type Ev, feedsState, pairKey } from './model';
-import type { Statement } from './statements';
-import { unnest } from './unnest';
+import type { Cart } from '../carts/apply-cart-event';
+import { type Ev, feedsState, pairKey } from '../model';
+import type { Statement } from '../sql/statements';
+import { unnest } from '../sql/unnest';
 
 interface Row {
   visitorId: string;

@@ -1,12 +1,5 @@
 import type { IdentityKind } from '@rt/events';
-import type { Ev } from './model';
-
-export interface IdentityKey {
-  kind: IdentityKind;
-  value: string;
-  /** idKey(kind, value). */
-  id: string;
-}
+import type { Ev, IdentityKey } from '../model';
 
 export const idKey = (k: IdentityKind, v: string): string => `${k}\u0000${v}`;
 

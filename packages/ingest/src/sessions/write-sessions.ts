@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
+import type { Statement } from '../sql/statements';
+import { unnest } from '../sql/unnest';
+import type { Pair } from './model';
 import type { SessionState } from './sessionize';
-import type { Pair } from './sessions';
-import type { Statement } from './statements';
-import { unnest } from './unnest';
 
 /** Statements that store re-sessionized sessions: stale ones deleted, moved events, upserts. */
 export function sessionWrites(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IdentityKind } from '@rt/events';
 import { sql, type Transaction } from 'kysely';
-import { type IdentityKey, idKey, type KeyUnion, linkEvents } from './identity-keys';
-import { mergeVisitors, type VisitorMerge } from './merge';
-import { type Ev, RetryableConflict } from './model';
-import { runTogether, type Statement } from './statements';
-import { unnest } from './unnest';
+import { type Ev, type IdentityKey, RetryableConflict } from '../model';
+import { runTogether, type Statement } from '../sql/statements';
+import { unnest } from '../sql/unnest';
+import { idKey, type KeyUnion, linkEvents } from './identity-keys';
+import { mergeVisitors, type VisitorMerge } from './merge-visitors';
 
 interface Component {
   keys: IdentityKey[];

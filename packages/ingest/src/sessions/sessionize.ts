@@ -1,5 +1,5 @@
 import type { SessionEndReason } from '@rt/db';
-import { uuidv5 } from './uuid';
+import { uuidv5 } from '../uuid';
 
 export const SESSION_TIMEOUT_MS = 30 * 60_000;
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { byTime, type Ev, feedsState } from './model';
-import type { Statement } from './statements';
-import { unnest } from './unnest';
+import { byTime, type Ev, feedsState } from '../model';
+import type { Statement } from '../sql/statements';
+import { unnest } from '../sql/unnest';
 
 const FIELDS = ['name', 'price', 'currency', 'url', 'image', 'category'] as const;
 

@@ -1,5 +1,5 @@
+import type { Ev } from '../model';
 import { linkEvents } from './identity-keys';
-import type { Ev } from './model';
 
 /** FNV-1a over the UTF-16 code units: cheap and stable, enough to spread people over parts. */
 function hash(s: string): number {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { inLockOrder } from './keys';
-import type { Ev } from './model';
-import { ev } from './test-helpers';
+import type { Ev } from '../model';
+import { ev } from '../testing/write-bed';
+import { inLockOrder } from './claim-event-keys';
 
 const wrap = (eventId: string, site = 'shop'): Ev => ({
   e: ev({ type: 'page_view', site, event_id: eventId }),

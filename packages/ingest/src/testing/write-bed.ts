@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { EventType, QueuedEvent } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll } from 'vitest';
-import type { BatchInput } from './model';
-import { PartitionCache } from './partitions';
-import { type WriteStats, writeBatch } from './write-batch';
+import type { BatchInput } from '../model';
+import { PartitionCache } from '../partitions';
+import { type WriteStats, writeBatch } from '../write-batch';
 
 export interface WriteTestBed {
   env: TestEnv;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at, ev, item, writeTestBed } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { at, ev, item, writeTestBed } from '../testing/write-bed';
 
 const bed = writeTestBed();
 const { write } = bed;
@@ -53,80 +52,6 @@ describe('carts', () => {
       { product_id: 'C', in_cart: false },
       { product_id: 'D', in_cart: false },
       { product_id: 'E', in_cart: true },
-    ]);
-  });
-});
-
-describe('product catalog', () => {
-  it('keeps the latest data by event time; an old event arriving late does not overwrite it', async () => {
-    await write(
-      ev({
-        site: 'p1',
-        type: 'view_item',
-        ts: at(10),
-        items: [item('Z', { name: 'New name', price: 20, image: 'https://s/new.jpg' })],
-      }),
-    );
-    await write(
-      ev({
-        site: 'p1',
-        type: 'view_item',
-        ts: at(5),
-        items: [item('Z', { name: 'Old name', price: 15, category: 'toys' })],
-      }),
-    );
-    const p = await bed.env.db.selectFrom('products').selectAll().where('site_id', '=', 'p1').executeTakeFirstOrThrow();
-    expect(p).toMatchObject({
-      name: 'New name',
-      price: '20.0000',
-      image: 'https://s/new.jpg',
-      category: 'toys',
-      views: 2,
-    });
-    expect(p.updated_at.toISOString()).toBe(at(10));
-    await write(ev({ site: 'p1', type: 'add_to_cart', ts: at(11), items: [{ id: 'Z', price: 18 }] }));
-    expect(
-      await bed.env.db
-        .selectFrom('products')
-        .select(['name', 'price', 'carts'])
-        .where('site_id', '=', 'p1')
-        .executeTakeFirstOrThrow(),
-    ).toEqual({
-      name: 'New name',
-      price: '18.0000',
-      carts: 1,
-    });
-  });
-});
-
-describe('rejected events', () => {
-  it('are stored once each, even when a payload holds bytes PostgreSQL text refuses', async () => {
-    const rejected = [
-      {
-        site: 'r1',
-        source: 'gif' as const,
-        reason: 'type: must be one of ...',
-        payload: 'type=x\u0000y',
-        received_at: at(0),
-      },
-      {
-        site: null,
-        source: 'post' as const,
-        reason: 'event must be a JSON object',
-        payload: '[1]',
-        received_at: at(0),
-      },
-    ];
-    await writeBatch(bed.env.db, { events: [], rejected }, { partitions: bed.partitions });
-    await writeBatch(bed.env.db, { events: [], rejected }, { partitions: bed.partitions });
-    const rows = await bed.env.db
-      .selectFrom('rejected_events')
-      .select(['site_id', 'source', 'payload'])
-      .orderBy('id')
-      .execute();
-    expect(rows).toEqual([
-      { site_id: 'r1', source: 'gif', payload: 'type=x\uFFFDy' },
-      { site_id: null, source: 'post', payload: '[1]' },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { unnest } from './unnest';
+import { unnest } from '../sql/unnest';
 
 export interface VisitorMerge {
   loser: string;

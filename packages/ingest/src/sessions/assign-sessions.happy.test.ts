@@ -1,8 +1,8 @@
 import type { EventType, QueuedEvent } from '@rt/events';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { at, ev, writeTestBed } from './test-helpers';
-import { writeBatch } from './write-batch';
+import { at, ev, writeTestBed } from '../testing/write-bed';
+import { writeBatch } from '../write-batch';
 
 const bed = writeTestBed();
 

@@ -1,8 +1,8 @@
 import { parseVisitorChanges, VISITOR_CHANGES_CHANNEL } from '@rt/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eraseVisitor } from './erase';
-import { at, ev, item, writeTestBed } from './test-helpers';
+import { eraseVisitor } from '../erase';
+import { at, ev, item, writeTestBed } from '../testing/write-bed';
 
 const bed = writeTestBed();
 const { write } = bed;
