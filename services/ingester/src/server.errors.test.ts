@@ -6,7 +6,7 @@ import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';
-import { countEvents, waitFor } from './test-helpers';
+import { countEvents, waitFor } from './testing/probes';
 
 let env: TestEnv;
 beforeAll(async () => {

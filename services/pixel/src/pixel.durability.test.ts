@@ -8,7 +8,7 @@ import { QueueBackend } from '@rt/queue';
 import { createTestEnv, freePort, type Started, startRedisServer, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPixel } from './server';
-import { jobsOf, testConfig } from './testing';
+import { jobsOf, testConfig } from './testing/pixel-fixture';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = resolve(import.meta.dirname, '../../..');

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramVerifier } from '../scram';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 const PASSWORD = 'analyst-secret-1234';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, dayOf, hoursAgo, visitor } from './fixtures';
+import { at, dayOf, hoursAgo, visitor } from '../testing/insert-events';
 
 let env: TestEnv;
 const [a, b, c, d, e, f] = [visitor(), visitor(), visitor(), visitor(), visitor(), visitor()];

@@ -1,7 +1,7 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, dayOf, insertEvents, visitor } from './fixtures';
+import { at, dayOf, insertEvents, visitor } from '../testing/insert-events';
 
 let env: TestEnv;
 

@@ -6,8 +6,8 @@ import type { EraseJob, IngestJob } from '@rt/events';
 import type { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import type { Hono } from 'hono';
-import { createApp } from './app';
-import { createDeps, type Deps, type DepsOverrides } from './deps';
+import { createApp } from '../app';
+import { createDeps, type Deps, type DepsOverrides } from '../deps';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const CHROME_UA =

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
-import { run } from './program';
+import { run } from '../program';
 
 export interface CliResult {
   code: number;
