@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TouchKind } from '@rt/db';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ beforeAll(async () => {
     .insertInto('clicks')
     .values([click('ad_1', 'p1', d1(9.1)), click('ad_2', 'p1', d1(10.1)), click('ad_3', 'p2', d1(1))])
     .execute();
-  const conv = (tx: string, product: string, touch: 'click' | 'impression', revenue: number) => ({
+  const conv = (tx: string, product: string, touch: TouchKind, revenue: number) => ({
     site_id: 's1',
     transaction_id: tx,
     product_id: product,

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@rt/config';
-import type { EraseJob, IngestJob } from '@rt/events';
+import type { EraseJob, IngestJob, QueueName } from '@rt/events';
 import type { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import type { Hono } from 'hono';
@@ -35,7 +35,7 @@ export function testConfig(env: TestEnv, extra: Record<string, string> = {}): Co
   });
 }
 
-export async function jobsOf<T>(queue: QueueBackend, name: 'events' | 'privacy'): Promise<T[]> {
+export async function jobsOf<T>(queue: QueueBackend, name: QueueName): Promise<T[]> {
   const raw = queue.queue(name).raw;
   const jobs = await raw.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
   return jobs.sort((a, b) => a.timestamp - b.timestamp).map((j) => j.data as T);
