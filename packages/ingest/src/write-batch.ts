@@ -70,9 +70,11 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   // jit_above_cost, and compiling them took longer than running them: 60 ms of a 65 ms
   // attribution statement, on every batch.
   await sql.raw(`set local jit = off; ${CLAIM_SAVEPOINT}`).execute(trx);
+  // 1. Event keys: only the batch's new events go further.
   const news = await claimEventKeys(trx, evs);
+  // 2. Visitors and identities, merging visitors a login shows are one person.
   const merges = await resolveVisitors(trx, news);
-  // Orders (which purchases count), sessions and carts in one round trip.
+  // 3. Orders (which purchases count), sessions and carts in one round trip.
   const pairs = sessionPairs(news);
   const carts = cartsOf(news);
   const orders = ordersInsert(news);
@@ -83,10 +85,11 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
     ...(cartsRead ? { carts: cartsRead } : {}),
   });
   const counted = new Set<string>((read.orders ?? []).map((r: { event_id: string }) => r.event_id));
+  // 4. Sessions and carts computed in the worker; new orders credited to the ads before them.
   const sessionWrites = await assignSessions(trx, pairs, read.sessions ?? []);
   const cartWrites = updateCarts(carts, read.carts ?? [], news, counted);
   await attributeNewOrders(trx, news, counted);
-  // Everything left touches disjoint rows: one statement, one round trip. Popular products are
+  // 5. Everything left touches disjoint rows: one statement, one round trip. Popular products are
   // the only rows the parts of a batch share, so they are written last: a part holds those row
   // locks only for the end of its statement and its commit, while the other part waits for them.
   // PostgreSQL runs the statements whose rows the final select does not read after it, in
