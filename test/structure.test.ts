@@ -65,6 +65,25 @@ describe('repository structure', () => {
     expect([...new Set(cycles)]).toEqual([]);
   });
 
+  it('declares in each workspace the workspace packages it imports (so the check above sees them)', () => {
+    const undeclared = [
+      ...folders('packages').map((p) => `packages/${p}`),
+      ...folders('services').map((s) => `services/${s}`),
+      'demo',
+    ].flatMap((dir) => {
+      const m = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+      const declared = new Set([m.name, ...Object.keys({ ...m.dependencies, ...m.devDependencies })]);
+      const used = filesUnder(`${dir}/src`)
+        .flatMap(importsOf)
+        .filter((i) => i.startsWith('@rt/'));
+      // @rt/testkit, the tests' harness, imports most packages: tests reach it from the root.
+      return [...new Set(used.map((i) => i.split('/').slice(0, 2).join('/')))]
+        .filter((pkg) => !declared.has(pkg) && pkg !== '@rt/testkit')
+        .map((pkg) => `${dir} imports ${pkg}`);
+    });
+    expect(undeclared).toEqual([]);
+  });
+
   it('keeps vitest out of production code: only tests and src/testing/ import it', () => {
     const offenders = WORKSPACE_SRC.flatMap(filesUnder).filter(
       (f) =>
