@@ -14,7 +14,8 @@ import { attributeNewOrders } from './orders/attribute-orders';
 import { ordersInsert } from './orders/insert-orders';
 import type { PartitionCache } from './partitions';
 import { productsWrite } from './products/write-products';
-import { assignSessions, sessionPairs, sessionsQuery } from './sessions/assign-sessions';
+import { assignSessions } from './sessions/assign-sessions';
+import { sessionPairs, sessionsQuery } from './sessions/read-sessions';
 import { readTogether, runTogether, type Statement } from './sql/statements';
 
 // The table of contents of the ingester: writeBatch prepares a batch and divides it by person,
