@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EraseJob, QueuedEvent } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobsOf } from '../services/pixel/src/testing/pixel-fixture';
-import { type BrowserFixture, browserFixture, shopPage } from './pixel-browser';
+import { type BrowserFixture, browserFixture, shopPage } from './testing/pixel-browser';
 
 const forPage = (tag: string) => (all: QueuedEvent[]) => all.filter((e) => e.url?.includes(tag));
 

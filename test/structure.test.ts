@@ -95,7 +95,7 @@ describe('repository structure', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps test helpers in src/testing/ (no test-helpers.ts, testing.ts, fixtures.ts or fixtures/)', () => {
+  it('keeps test helpers in src/testing/ and test/testing/ (no test-helpers.ts, testing.ts, fixtures.ts or fixtures/)', () => {
     const misplaced = WORKSPACE_SRC.flatMap(filesUnder).filter((f) => {
       if (isTest(f) || isHarness(f)) return false;
       const name = basename(f, '.ts');
@@ -104,6 +104,8 @@ describe('repository structure', () => {
       const usesTestkit = importsOf(f).some((i) => i === '@rt/testkit' || i === 'vitest') && !isTestHelper(f);
       return helperName || helperFolder || usesTestkit;
     });
+    // The cross-service tests of test/ follow the same rule: their helpers are in test/testing/.
+    misplaced.push(...filesUnder('test').filter((f) => !isTest(f) && !isTestHelper(f)));
     expect(misplaced).toEqual([]);
   });
 

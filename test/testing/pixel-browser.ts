@@ -7,8 +7,8 @@ import { type RunningPixel, startPixel } from '@rt/pixel';
 import type { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { jobsOf, testConfig } from '../services/pixel/src/testing/pixel-fixture';
-import { CHROMIUM_ARGS, DESKTOP_UA } from './browser/chromium';
+import { jobsOf, testConfig } from '../../services/pixel/src/testing/pixel-fixture';
+import { CHROMIUM_ARGS, DESKTOP_UA } from './chromium';
 
 export interface BrowserFixture {
   env: TestEnv;
