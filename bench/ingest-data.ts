@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { QueuedEventData } from '@rt/ingest';
+import type { EventType, QueuedEvent } from '@rt/events';
 
 export interface TrafficOptions {
   sites?: number;
@@ -18,7 +18,7 @@ interface Journey {
   email: string | null;
   bot: boolean;
   optout: boolean;
-  steps: Array<{ type: string; product?: number; tx?: string }>;
+  steps: Array<{ type: EventType; product?: number; tx?: string }>;
 }
 
 // Popular products are viewed far more often than the long tail (a Zipf-like skew).
@@ -67,10 +67,10 @@ export function makeJobs(jobs: number, perJob = 100, opts: TrafficOptions = {}) 
   };
   let next = 0;
   const live = Array.from({ length: o.concurrent }, () => journey(next++, o));
-  const out: Array<{ v: 1; events: QueuedEventData[]; rejected: [] }> = [];
+  const out: Array<{ v: 1; events: QueuedEvent[]; rejected: [] }> = [];
   let clock = o.start;
   for (let j = 0; j < jobs; j++) {
-    const events: QueuedEventData[] = [];
+    const events: QueuedEvent[] = [];
     while (events.length < perJob) {
       const slot = Math.floor(Math.random() * live.length);
       const v = live[slot] as Journey;

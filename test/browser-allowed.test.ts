@@ -1,10 +1,10 @@
 // The retargeting story in Chromium with third-party cookies allowed (queue on Redis): the
 // cross-site rt_vid cookie links the shop on 127.0.0.1 to the news site on [::1].
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOW_THIRD_PARTY_COOKIES, launchProfile, type Profile } from './browser/chromium';
-import { decideFor, FRESH_MS, freshness, impressionsOf, leadsInCart, until } from './browser/records';
-import { checkout, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './browser/sites';
-import { type Stack, startStack } from './browser/stack';
+import { ALLOW_THIRD_PARTY_COOKIES, launchProfile, type Profile } from './testing/chromium';
+import { decideFor, FRESH_MS, freshness, impressionsOf, leadsInCart, until } from './testing/records';
+import { checkout, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './testing/sites';
+import { type Stack, startStack } from './testing/stack';
 
 let stack: Stack;
 let profile: Profile | undefined;

@@ -2,10 +2,10 @@
 // platform keeps measuring, the news ad still renders, and a login links the two sites.
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchProfile, type Profile } from './browser/chromium';
-import { FRESH_MS, freshness, impressionsOf, leadsInCart, shopEventsOf } from './browser/records';
-import { eventAccepted, logIn, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './browser/sites';
-import { type Stack, startStack } from './browser/stack';
+import { launchProfile, type Profile } from './testing/chromium';
+import { FRESH_MS, freshness, impressionsOf, leadsInCart, shopEventsOf } from './testing/records';
+import { eventAccepted, logIn, pollNewsAd, readNewsAd, screenshotNews, viewAndCart } from './testing/sites';
+import { type Stack, startStack } from './testing/stack';
 
 let stack: Stack;
 let profile: Profile | undefined;

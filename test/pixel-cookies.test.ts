@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEvent } from '@rt/events';
-import type { EraseJob } from '@rt/queue';
+import type { EraseJob, QueuedEvent } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobsOf } from '../services/pixel/src/testing';
-import { type BrowserFixture, browserFixture, shopPage } from './pixel-browser';
+import { jobsOf } from '../services/pixel/src/testing/pixel-fixture';
+import { type BrowserFixture, browserFixture, shopPage } from './testing/pixel-browser';
 
 const forPage = (tag: string) => (all: QueuedEvent[]) => all.filter((e) => e.url?.includes(tag));
 

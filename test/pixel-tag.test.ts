@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { QueuedEvent } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserFixture, browserFixture, shopPage } from './pixel-browser';
+import { type BrowserFixture, browserFixture, shopPage } from './testing/pixel-browser';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

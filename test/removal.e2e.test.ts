@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAds } from '@rt/ads';
 import { loadConfig } from '@rt/config';
+import type { IngestJob } from '@rt/events';
 import { startPixel } from '@rt/pixel';
-import type { IngestJob } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../packages/cli/src/test-helpers';
+import { runCli } from '../packages/cli/src/testing/run-cli';
 import { addToCart, seedVisitor } from '../services/ads/src/testing/fixtures';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';

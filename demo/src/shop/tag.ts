@@ -1,14 +1,8 @@
+import type { EventType } from '@rt/events';
 import { type Html, html, raw, scriptJson } from '../common/html';
 
-export type TrackType =
-  | 'page_view'
-  | 'view_item'
-  | 'view_item_list'
-  | 'add_to_cart'
-  | 'remove_from_cart'
-  | 'view_cart'
-  | 'begin_checkout'
-  | 'purchase';
+/** The events the shop sends (docs/api.md); it identifies visitors through rt('identify'). */
+export type TrackType = Exclude<EventType, 'identify' | 'logout'>;
 
 /** One product in an event, as docs/api.md describes it. */
 export interface TagItem {

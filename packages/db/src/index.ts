@@ -10,8 +10,10 @@ export {
 export { createDb, createPool, type Db, type DbOptions } from './db';
 export { MigrationError, migrateToLatest } from './migrate';
 export {
-  dropEventPartitionsBefore,
+  type Dropped,
+  dropEventsBefore,
   ensureEventPartitions,
+  eventPartitionsBefore,
   listEventPartitions,
   type MonthPartition,
   monthPartitionsFor,

@@ -1,7 +1,7 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEventPartitions, monthPartitionsFor } from './partitions';
+import { dropEventsBefore, ensureEventPartitions, listEventPartitions, monthPartitionsFor } from './partitions';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -52,5 +52,27 @@ describe('event partitions', () => {
       .execute();
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from events_2031_02`.execute(env.db);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it('retention drops whole months before the cutoff and only the dedup keys of events no longer stored', async () => {
+    await ensureEventPartitions(env.db, new Date('2032-01-01T00:00:00Z'), new Date('2032-03-01T00:00:00Z'));
+    const key = (ts: string) => ({ site_id: 's', event_id: crypto.randomUUID(), ts });
+    const keys = ['2032-01-10T00:00:00Z', '2032-02-10T00:00:00Z', '2032-03-10T00:00:00Z'].map(key);
+    await env.db.insertInto('event_keys').values(keys).execute();
+
+    const dropped = await dropEventsBefore(env.db, new Date('2032-02-15T00:00:00Z'));
+    expect(dropped.partitions).toContain('events_2032_01');
+    expect(dropped.partitions).not.toContain('events_2032_02');
+    // February is kept (it ends after the cutoff), so its key stays even though it is older.
+    expect(dropped.keys).toBeGreaterThanOrEqual(1);
+    const left = await env.db
+      .selectFrom('event_keys')
+      .select('event_id')
+      .where('ts', '>=', new Date('2032-01-01T00:00:00Z'))
+      .execute();
+    expect(left.map((r) => r.event_id).sort()).toEqual([keys[1]?.event_id, keys[2]?.event_id].sort());
+    expect((await listEventPartitions(env.db)).map((p) => p.name)).toEqual(['events_2032_02', 'events_2032_03']);
+
+    expect(await dropEventsBefore(env.db, new Date('2032-02-15T00:00:00Z'))).toEqual({ partitions: [], keys: 0 });
   });
 });

@@ -60,13 +60,36 @@ export async function listEventPartitions(db: Kysely<any>): Promise<MonthPartiti
     .sort((a, b) => a.from.localeCompare(b.from));
 }
 
-/** Drops the monthly partitions of `events` that end on or before `date` (retention); returns their names. */
-export async function dropEventPartitionsBefore(db: Kysely<any>, date: Date): Promise<string[]> {
-  const old = (await listEventPartitions(db)).filter((p) => new Date(p.to) <= date);
-  if (old.length === 0) return [];
-  await db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('rt:events:partitions'))`.execute(trx);
-    for (const p of old) await sql`drop table if exists ${sql.id(p.name)}`.execute(trx);
-  });
-  return old.map((p) => p.name);
+/** The monthly partitions of `events` wholly before `cutoff` (ending on or before it): retention's. */
+export async function eventPartitionsBefore(db: Kysely<any>, cutoff: Date): Promise<MonthPartition[]> {
+  return (await listEventPartitions(db)).filter((p) => new Date(p.to) <= cutoff);
+}
+
+export interface Dropped {
+  /** Names of the partitions dropped, oldest first. */
+  partitions: string[];
+  /** Dedup keys (`event_keys`) deleted with them. */
+  keys: number;
+}
+
+/**
+ * Retention, for the ingester (`RETENTION_DAYS`) and `rt partitions drop`: drops the monthly
+ * partitions of `events` that end on or before `cutoff`, then the dedup keys of the events no
+ * longer stored: those older than the earliest month kept (and than the cutoff), so a key whose
+ * event still exists is never deleted and a replayed job cannot store that event twice. The keys
+ * of months dropped earlier go too, so a run that stopped between the two steps is completed.
+ */
+export async function dropEventsBefore(db: Kysely<any>, cutoff: Date): Promise<Dropped> {
+  const old = await eventPartitionsBefore(db, cutoff);
+  if (old.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      // Not while a writer creates partitions (ensureEventPartitions takes the same lock).
+      await sql`select pg_advisory_xact_lock(hashtext('rt:events:partitions'))`.execute(trx);
+      for (const p of old) await sql`drop table if exists ${sql.id(p.name)}`.execute(trx);
+    });
+  }
+  const kept = (await listEventPartitions(db))[0];
+  const bound = kept && new Date(kept.from) < cutoff ? new Date(kept.from) : cutoff;
+  const keys = await sql`delete from event_keys where ts < ${bound.toISOString()}::timestamptz`.execute(db);
+  return { partitions: old.map((p) => p.name), keys: Number(keys.numAffectedRows ?? 0) };
 }

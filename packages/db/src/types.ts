@@ -1,3 +1,4 @@
+import type { CookieState, EventItem, EventType, IdentityKind, RejectSource } from '@rt/events';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -8,19 +9,15 @@ type RemovedAt = ColumnType<Date | null, Date | string | null | undefined, Date 
 type Numeric = ColumnType<string, number | string, number | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type CookieState = 'present' | 'new' | 'blocked' | 'optout';
-export type IdentityKind = 'rt_vid' | 'email_sha256' | 'rt_fp';
+// The event vocabulary (event types, cookie states, identity kinds, rejection sources, the item
+// shape) is @rt/events'; the enums below belong to tables only.
 
-export interface EventItem {
-  id: string;
-  name?: string;
-  price?: number;
-  currency?: string;
-  quantity?: number;
-  url?: string;
-  image?: string;
-  category?: string;
-}
+/** Why a session ended (docs/ingester.md, sessions). */
+export type SessionEndReason = 'timeout' | 'logout';
+/** Why an ad showed a product (docs/ads.md). */
+export type AdReason = 'in_cart' | 'viewed' | 'popular';
+/** Which ad contact a conversion is credited to (packages/attribution). */
+export type TouchKind = 'click' | 'impression';
 
 export interface SitesTable {
   id: string;
@@ -60,7 +57,7 @@ export interface EventsTable {
   event_id: string;
   visitor_id: string | null;
   session_id: string | null;
-  type: string;
+  type: EventType;
   ts: Timestamp;
   received_at: Timestamp;
   url: string | null;
@@ -87,7 +84,7 @@ export interface SessionsTable {
   started_at: Timestamp;
   last_event_at: Timestamp;
   ended_at: Timestamp | null;
-  end_reason: 'timeout' | 'logout' | null;
+  end_reason: SessionEndReason | null;
   event_count: number;
   email_sha256: string | null;
 }
@@ -146,7 +143,7 @@ export interface OrdersTable {
 export interface RejectedEventsTable {
   id: Generated<string>;
   site_id: string | null;
-  source: 'gif' | 'post' | 'queue';
+  source: RejectSource;
   reason: string;
   payload: string;
   received_at: Timestamp;
@@ -169,7 +166,7 @@ export interface ImpressionsTable {
   site_id: string;
   product_id: string;
   visitor_id: string | null;
-  reason: 'in_cart' | 'viewed' | 'popular';
+  reason: AdReason;
   shown_at: Timestamp;
 }
 
@@ -189,7 +186,7 @@ export interface ConversionsTable {
   product_id: string;
   ad_id: string;
   partner_id: string;
-  touch: 'click' | 'impression';
+  touch: TouchKind;
   revenue: Numeric | null;
   currency: string | null;
   visitor_id: string | null;

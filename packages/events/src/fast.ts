@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EVENT_TYPES, LIMITS } from './limits';
+import { LIMITS } from './limits';
 import { currencies, type EventItemInput, type IncomingEvent } from './schema';
 import { pgSafe } from './text';
+import { EVENT_TYPES } from './vocabulary';
 
 // A hand-written copy of incomingEventSchema for inputs it accepts as they are common (strings and
 // numbers where expected, nothing null): several times cheaper on the collector's hot path. On

@@ -12,18 +12,3 @@ export const LIMITS = {
   maxFutureMs: 24 * 60 * 60 * 1000,
   maxPastMs: 30 * 24 * 60 * 60 * 1000,
 } as const;
-
-export const EVENT_TYPES = [
-  'page_view',
-  'view_item',
-  'view_item_list',
-  'add_to_cart',
-  'remove_from_cart',
-  'view_cart',
-  'begin_checkout',
-  'purchase',
-  'identify',
-  'logout',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];

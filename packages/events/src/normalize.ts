@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { fastEvent } from './fast';
 import { LIMITS } from './limits';
-import { type IncomingEvent, incomingEventSchema } from './schema';
-
-export type CookieState = 'present' | 'new' | 'blocked' | 'optout';
+import type { QueuedEvent } from './queued-event';
+import { incomingEventSchema } from './schema';
+import type { CookieState } from './vocabulary';
 
 /** What the collector learned about the request an event came in. */
 export interface RequestContext {
@@ -14,18 +14,6 @@ export interface RequestContext {
   cookieState: CookieState;
   isBot: boolean;
   receivedAt: Date;
-}
-
-/** One validated event as it travels on the queue. Field names are stable: queued jobs outlive deploys. */
-export interface QueuedEvent extends Omit<IncomingEvent, 'ts' | 'event_id'> {
-  site: string;
-  event_id: string;
-  ts: string;
-  ts_corrected: boolean;
-  received_at: string;
-  vid: string | null;
-  cookie_state: CookieState;
-  is_bot: boolean;
 }
 
 export type ParseResult = { ok: true; event: QueuedEvent } | { ok: false; reason: string };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EVENT_TYPES, LIMITS } from './limits';
+import { LIMITS } from './limits';
 import { pgSafe } from './text';
+import { EVENT_TYPES } from './vocabulary';
 
 export const currencies = new Set(Intl.supportedValuesOf('currency'));
 

@@ -1,4 +1,5 @@
-import { QUEUES, type QueueBackend, type QueueName } from '@rt/queue';
+import { QUEUE_NAMES, type QueueName } from '@rt/events';
+import type { QueueBackend } from '@rt/queue';
 import type { Job } from 'bullmq';
 
 /** A job that failed all its attempts and waits in BullMQ's failed set. */
@@ -15,7 +16,7 @@ export interface DeadLetter {
   events: number;
 }
 
-const ALL = Object.keys(QUEUES) as QueueName[];
+const ALL = [...QUEUE_NAMES];
 
 function describe(queue: QueueName, job: Job): DeadLetter {
   const data = job.data as { events?: unknown[] } | undefined;

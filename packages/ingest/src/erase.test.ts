@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eraseVisitor } from './erase';
-import { at, ev, item, writeTestBed } from './test-helpers';
+import { at, ev, item, writeTestBed } from './testing/write-bed';
 
 const bed = writeTestBed();
 const { write } = bed;

@@ -1,7 +1,6 @@
 import { type Db, isUuid, notifyVisitorChanges, personOf } from '@rt/db';
+import type { EraseKind } from '@rt/events';
 import { sql } from 'kysely';
-
-export type EraseKind = 'rt_vid' | 'email_sha256' | 'visitor_id';
 
 export interface EraseResult {
   /** The visitor ids erased: the person's visitor and every visitor merged into it. */

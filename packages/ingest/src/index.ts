@@ -1,11 +1,11 @@
 export { Batcher, type BatcherOptions } from './batcher';
 export { type DeadLetter, listDeadLetters, replayDeadLetters } from './dead-letters';
-export { type EraseKind, type EraseResult, eraseVisitor } from './erase';
+export { type EraseResult, eraseVisitor } from './erase';
 export { isConnectionError } from './errors';
 export { createIngestMetrics, type IngestMetrics } from './metrics';
-export type { BatchInput, QueuedEventData } from './model';
-export { dropPartitionsOlderThan, PartitionCache } from './partitions';
-export { SESSION_TIMEOUT_MS, sessionId } from './sessionize';
+export type { BatchInput } from './model';
+export { PartitionCache } from './partitions';
+export { SESSION_TIMEOUT_MS, sessionId } from './sessions/sessionize';
 export { uuidv5 } from './uuid';
 export { type IngestWorkerOptions, type IngestWorkers, startIngestWorkers } from './worker';
 export { isRetryableConflict, type WriteOptions, type WriteStats, writeBatch } from './write-batch';

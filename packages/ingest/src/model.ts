@@ -1,22 +1,29 @@
-import type { IngestJob, RejectedRecord } from '@rt/queue';
-import type { IdentityKey } from './identity-keys';
+import type { IdentityKind, QueuedEvent, RejectedRecord } from '@rt/events';
 
-export type QueuedEventData = IngestJob['events'][number];
-export type EventItemData = NonNullable<QueuedEventData['items']>[number];
+// Names the steps of a batch share (write-batch.ts and its step folders). Kept here, below every
+// step, so no two modules need each other's names.
+
+/** One identity of a visitor (identity/identity-keys.ts computes them). */
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+  /** idKey(kind, value). */
+  id: string;
+}
 
 export interface BatchInput {
-  events: QueuedEventData[];
+  events: QueuedEvent[];
   rejected: RejectedRecord[];
 }
 
 /** One event of the batch being written, with what the transaction learns about it. */
 export interface Ev {
-  e: QueuedEventData;
+  e: QueuedEvent;
   /** Event time, epoch ms. */
   ms: number;
   visitorId: string | null;
   sessionId: string | null;
-  /** The event's identity keys, once computed (identity-keys.ts). */
+  /** The event's identity keys, once computed (identity/identity-keys.ts). */
   keys?: IdentityKey[];
 }
 

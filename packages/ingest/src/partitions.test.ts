@@ -1,8 +1,9 @@
+import { dropEventsBefore } from '@rt/db';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPartitionsOlderThan, PartitionCache } from './partitions';
-import { ev } from './test-helpers';
+import { PartitionCache } from './partitions';
+import { ev } from './testing/write-bed';
 import { writeBatch } from './write-batch';
 
 let env: TestEnv;
@@ -35,7 +36,7 @@ describe('event partitions', () => {
     await writeBatch(env.db, { events: [old], rejected: [] }, { partitions, now: () => now });
     expect(await partitionNames()).toEqual(expect.arrayContaining(['events_2029_06', 'events_2029_07']));
 
-    const dropped = await dropPartitionsOlderThan(env.db, new Date('2029-08-01T00:00:00Z'));
+    const { partitions: dropped } = await dropEventsBefore(env.db, new Date('2029-08-01T00:00:00Z'));
     expect(dropped).toEqual(expect.arrayContaining(['events_2029_06', 'events_2029_07']));
     expect(await partitionNames()).not.toContain('events_2029_07');
     const keys = await sql<{ n: number }>`select count(*)::int as n from event_keys where ts < '2029-08-01'`.execute(

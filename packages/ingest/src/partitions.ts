@@ -1,5 +1,4 @@
 import { type Db, ensureEventPartitions, monthPartitionsFor } from '@rt/db';
-import { sql } from 'kysely';
 
 const DAY = 86_400_000;
 
@@ -34,27 +33,4 @@ export class PartitionCache {
   forget(names: string[]): void {
     for (const n of names) this.known.delete(n);
   }
-}
-
-/**
- * Retention: drops the monthly partitions of `events` that end on or before `before` and
- * prunes `event_keys` older than it. Returns the dropped partition names.
- */
-export async function dropPartitionsOlderThan(db: Db, before: Date): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_inherits i
-    join pg_class c on c.oid = i.inhrelid
-    join pg_class p on p.oid = i.inhparent
-    where p.relname = 'events' and p.relnamespace = current_schema()::regnamespace`.execute(db);
-  const dropped: string[] = [];
-  for (const { name } of rows) {
-    const m = /^events_(\d{4})_(\d{2})$/.exec(name);
-    if (!m) continue;
-    const end = Date.UTC(Number(m[1]), Number(m[2]), 1);
-    if (end > before.getTime()) continue;
-    await sql`drop table if exists ${sql.id(name)}`.execute(db);
-    dropped.push(name);
-  }
-  await sql`delete from event_keys where ts < ${before.toISOString()}::timestamptz`.execute(db);
-  return dropped.sort();
 }

@@ -1,12 +1,13 @@
-import type { Db } from '@rt/db';
-import { eraseJobSchema, type IngestJob, parseIngestJob, type QueueBackend, type QueueName } from '@rt/queue';
+import { type Db, dropEventsBefore } from '@rt/db';
+import { eraseJobSchema, type IngestJob, parseIngestJob, type QueueName } from '@rt/events';
+import type { QueueBackend } from '@rt/queue';
 import type { Logger } from '@rt/runtime';
 import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { Batcher } from './batcher';
 import { eraseVisitor } from './erase';
 import { isConnectionError } from './errors';
 import type { IngestMetrics } from './metrics';
-import { dropPartitionsOlderThan, PartitionCache } from './partitions';
+import { PartitionCache } from './partitions';
 import { writeBatch } from './write-batch';
 
 export interface IngestWorkerOptions {
@@ -65,9 +66,9 @@ export async function startIngestWorkers(deps: IngestDeps, opts: IngestWorkerOpt
     try {
       await partitions.ensureAhead();
       if (opts.retentionDays) {
-        const dropped = await dropPartitionsOlderThan(db, new Date(Date.now() - opts.retentionDays * 86_400_000));
-        partitions.forget(dropped);
-        if (dropped.length > 0) logger.info({ dropped }, 'dropped event partitions past retention');
+        const dropped = await dropEventsBefore(db, new Date(Date.now() - opts.retentionDays * 86_400_000));
+        partitions.forget(dropped.partitions);
+        if (dropped.partitions.length > 0) logger.info(dropped, 'dropped event partitions past retention');
       }
     } catch (err) {
       logger.warn({ err }, 'could not check event partitions');

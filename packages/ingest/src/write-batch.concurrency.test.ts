@@ -1,10 +1,10 @@
 import { createDb, type Db } from '@rt/db';
+import type { QueuedEvent } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedEventData } from './model';
 import { PartitionCache } from './partitions';
-import { at, ev, item } from './test-helpers';
+import { at, ev, item } from './testing/write-bed';
 import { writeBatch } from './write-batch';
 
 let env: TestEnv;
@@ -19,7 +19,7 @@ afterAll(async () => {
   await env.close();
 });
 
-const write = (i: number, events: QueuedEventData[]) =>
+const write = (i: number, events: QueuedEvent[]) =>
   writeBatch(
     dbs[i % dbs.length] as Db,
     { events, rejected: [] },

@@ -1,10 +1,10 @@
+import type { QueuedEvent } from '@rt/events';
 import { describe, expect, it } from 'vitest';
-import type { QueuedEventData } from './model';
-import { at, ev, item, writeTestBed } from './test-helpers';
+import { at, ev, item, writeTestBed } from './testing/write-bed';
 import type { writeBatch } from './write-batch';
 
 const bed = writeTestBed();
-const write = (events: QueuedEventData[], rejected: Parameters<typeof writeBatch>[1]['rejected'] = []) =>
+const write = (events: QueuedEvent[], rejected: Parameters<typeof writeBatch>[1]['rejected'] = []) =>
   bed.writeWith(events, rejected);
 
 describe('writeBatch', () => {

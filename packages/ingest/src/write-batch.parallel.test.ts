@@ -1,10 +1,11 @@
+import type { EventType, QueuedEvent } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ev, QueuedEventData } from './model';
+import { splitByPerson } from './identity/split-by-person';
+import type { Ev } from './model';
 import { PartitionCache } from './partitions';
-import { splitByPerson } from './split';
-import { at, ev, item } from './test-helpers';
+import { at, ev, item } from './testing/write-bed';
 import { MIN_PART_EVENTS, writeBatch } from './write-batch';
 
 let env: TestEnv;
@@ -13,13 +14,22 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const TYPES = ['page_view', 'view_item', 'view_item', 'add_to_cart', 'view_cart', 'purchase', 'logout', 'identify'];
+const TYPES: EventType[] = [
+  'page_view',
+  'view_item',
+  'view_item',
+  'add_to_cart',
+  'view_cart',
+  'purchase',
+  'logout',
+  'identify',
+];
 
 /** `n` events of 40 people on `site`; person p's two devices are linked by an email when p % 4 == 0. */
-function traffic(site: string, n = 2000): QueuedEventData[] {
+function traffic(site: string, n = 2000): QueuedEvent[] {
   return Array.from({ length: n }, (_, i) => {
     const p = (i * 7) % 40;
-    const type = TYPES[(i * 3) % TYPES.length] as string;
+    const type = TYPES[(i * 3) % TYPES.length] as EventType;
     const device = i % 3 === 0 && p % 4 === 0 ? 'b' : 'a';
     const email = p % 4 === 0 && (type === 'identify' || device === 'b') ? `${p}`.padStart(64, 'e') : undefined;
     return ev({

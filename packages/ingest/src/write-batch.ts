@@ -1,19 +1,28 @@
-import { type Db, notifyVisitorChanges } from '@rt/db';
-import { pgSafeDeep } from '@rt/events';
+import type { Db } from '@rt/db';
 import { sql, type Transaction } from 'kysely';
-import { cartsOf, cartsQuery, updateCarts } from './carts';
-import { eventsWrite, rejectedWrite } from './events-table';
-import { interestWrite } from './interest';
-import { CLAIM_SAVEPOINT, claimEventKeys } from './keys';
-import type { VisitorMerge } from './merge';
-import { type BatchInput, type Ev, keyOf, type QueuedEventData, RetryableConflict } from './model';
-import { attributeNewOrders, ordersInsert } from './orders';
+import { cartsOf, cartsQuery, updateCarts } from './carts/update-carts';
+import { CLAIM_SAVEPOINT, claimEventKeys } from './events/claim-event-keys';
+import { prepareEvents } from './events/prepare-events';
+import { eventsWrite } from './events/write-events';
+import { rejectedWrite } from './events/write-rejected';
+import { changedVisitors } from './identity/announce-visitor-changes';
+import { resolveVisitors } from './identity/resolve-visitors';
+import { splitByPerson } from './identity/split-by-person';
+import { interestWrite } from './interest/write-interest';
+import { type BatchInput, type Ev, RetryableConflict } from './model';
+import { attributeNewOrders } from './orders/attribute-orders';
+import { ordersInsert } from './orders/insert-orders';
 import type { PartitionCache } from './partitions';
-import { productsWrite } from './products';
-import { assignSessions, sessionPairs, sessionsQuery } from './sessions';
-import { splitByPerson } from './split';
-import { readTogether, runTogether, type Statement } from './statements';
-import { resolveVisitors } from './visitors';
+import { productsWrite } from './products/write-products';
+import { assignSessions } from './sessions/assign-sessions';
+import { sessionPairs, sessionsQuery } from './sessions/read-sessions';
+import { readTogether, runTogether, type Statement } from './sql/statements';
+
+// The table of contents of the ingester: writeBatch prepares a batch and divides it by person,
+// writePart runs each part's transaction (again on a conflict), and writeInTransaction lists the
+// steps of that transaction in order. Each step is a file named for what it does, in the folder
+// of its concern (events, identity, sessions, carts, interest, products, orders); docs/ingester.md
+// tells the story.
 
 export interface WriteOptions {
   partitions: PartitionCache;
@@ -62,9 +71,11 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   // jit_above_cost, and compiling them took longer than running them: 60 ms of a 65 ms
   // attribution statement, on every batch.
   await sql.raw(`set local jit = off; ${CLAIM_SAVEPOINT}`).execute(trx);
+  // 1. Event keys: only the batch's new events go further.
   const news = await claimEventKeys(trx, evs);
+  // 2. Visitors and identities, merging visitors a login shows are one person.
   const merges = await resolveVisitors(trx, news);
-  // Orders (which purchases count), sessions and carts in one round trip.
+  // 3. Orders (which purchases count), sessions and carts in one round trip.
   const pairs = sessionPairs(news);
   const carts = cartsOf(news);
   const orders = ordersInsert(news);
@@ -75,10 +86,11 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
     ...(cartsRead ? { carts: cartsRead } : {}),
   });
   const counted = new Set<string>((read.orders ?? []).map((r: { event_id: string }) => r.event_id));
+  // 4. Sessions and carts computed in the worker; new orders credited to the ads before them.
   const sessionWrites = await assignSessions(trx, pairs, read.sessions ?? []);
   const cartWrites = updateCarts(carts, read.carts ?? [], news, counted);
   await attributeNewOrders(trx, news, counted);
-  // Everything left touches disjoint rows: one statement, one round trip. Popular products are
+  // 5. Everything left touches disjoint rows: one statement, one round trip. Popular products are
   // the only rows the parts of a batch share, so they are written last: a part holds those row
   // locks only for the end of its statement and its commit, while the other part waits for them.
   // PostgreSQL runs the statements whose rows the final select does not read after it, in
@@ -96,27 +108,6 @@ async function writeInTransaction(trx: Transaction<any>, evs: Ev[], rejectedReco
   return { inserted: news.length, merges: merges.length, rejected };
 }
 
-/** Announces at commit the visitors this batch changed, so readers holding them in memory reload. */
-function changedVisitors(news: Ev[], merges: VisitorMerge[]): Statement | null {
-  const ids = new Set<string>();
-  for (const ev of news) if (ev.visitorId) ids.add(ev.visitorId);
-  for (const m of merges) ids.add(m.loser).add(m.survivor);
-  const query = notifyVisitorChanges(ids);
-  // Named in the final select, so this read-only part of the statement runs.
-  return query && { sql: query, count: 'notified' };
-}
-
-/**
- * PostgreSQL text and jsonb cannot hold NUL or lone surrogates; one such character must not sink
- * a whole batch (the pixel already cleans what it queues; other producers may not). The event is
- * copied only when something in it changes: nothing downstream modifies events.
- */
-function cleaned(raw: QueuedEventData): QueuedEventData {
-  const e = pgSafeDeep(raw);
-  const id = raw.event_id.toLowerCase();
-  return id === e.event_id ? e : { ...e, event_id: id };
-}
-
 /**
  * Writes one batch (events of several jobs): event keys, visitors and identities, orders,
  * sessions, carts, interest, products, events, rejected records. Each event's derived state
@@ -127,18 +118,7 @@ function cleaned(raw: QueuedEventData): QueuedEventData {
 export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions): Promise<WriteStats> {
   const now = opts.now?.() ?? Date.now();
   const cutoff = now - (opts.retentionDays ?? 400) * 86_400_000;
-  const seen = new Set<string>();
-  const evs: Ev[] = [];
-  let expired = 0;
-  for (const raw of input.events) {
-    const e = cleaned(raw);
-    const k = keyOf(e.site, e.event_id);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const ms = Date.parse(e.ts);
-    if (ms < cutoff) expired++;
-    else evs.push({ e, ms, visitorId: null, sessionId: null });
-  }
+  const { evs, distinct, expired } = prepareEvents(input.events, cutoff);
   await opts.partitions.ensureFor(evs.map((ev) => ev.ms));
   const parallel = Math.max(1, Math.min(opts.parallel ?? 1, Math.floor(evs.length / MIN_PART_EVENTS)));
   const parts = splitByPerson(evs, parallel);
@@ -152,7 +132,7 @@ export async function writeBatch(db: Db, input: BatchInput, opts: WriteOptions):
   const done = settled.map((r) => (r as PromiseFulfilledResult<PartStats>).value);
   const inserted = done.reduce((n, r) => n + r.inserted, 0);
   return {
-    events: seen.size,
+    events: distinct,
     inserted,
     duplicates: evs.length - inserted,
     expired,

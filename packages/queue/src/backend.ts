@@ -1,6 +1,7 @@
+import type { JobData, JobName, QueueName } from '@rt/events';
 import { type ConnectionOptions, createPostgresBackend, type Job, Queue, Worker, withBackend } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { DEFAULT_JOB_OPTIONS, type JobData, type JobName, QUEUES, type QueueName } from './contract';
+import { DEFAULT_JOB_OPTIONS, queueKey } from './queue-settings';
 
 export interface QueueBackendOptions {
   /** With a Redis URL the queues live in Redis; without, in Postgres (BullMQ's Postgres backend). */
@@ -55,7 +56,7 @@ export class QueueBackend {
   }
 
   queue<Q extends QueueName>(name: Q): TypedQueue<Q> {
-    const raw = new this.classes.Queue(QUEUES[name], {
+    const raw = new this.classes.Queue(queueKey(name), {
       ...this.connection('producer'),
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
@@ -75,7 +76,7 @@ export class QueueBackend {
   worker<Q extends QueueName>(name: Q, processor: Processor<Q>, opts: WorkerOptions = {}): Worker {
     const handlers = processor as Record<string, (data: unknown, job: Job) => Promise<unknown>>;
     const worker = new this.classes.Worker(
-      QUEUES[name],
+      queueKey(name),
       async (job: Job) => {
         const handler = handlers[job.name];
         if (!handler) throw new Error(`no handler for job ${job.name} on ${name}`);

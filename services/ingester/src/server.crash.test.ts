@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@rt/config';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';
-import { countEvents, waitFor } from './test-helpers';
+import { countEvents, waitFor } from './testing/probes';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ afterAll(() => env.close());
 function startChild(): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./fixtures/child-ingester.ts', import.meta.url))],
+    ['--import', 'tsx', fileURLToPath(new URL('./testing/child-ingester.ts', import.meta.url))],
     {
       env: {
         ...process.env,

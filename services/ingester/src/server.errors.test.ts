@@ -1,12 +1,12 @@
 import { loadConfig } from '@rt/config';
 import { listDeadLetters, replayDeadLetters } from '@rt/ingest';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createRegistry } from '@rt/runtime';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';
-import { countEvents, waitFor } from './test-helpers';
+import { countEvents, waitFor } from './testing/probes';
 
 let env: TestEnv;
 beforeAll(async () => {

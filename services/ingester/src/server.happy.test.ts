@@ -1,9 +1,9 @@
 import { loadConfig } from '@rt/config';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';
-import { countEvents, waitFor } from './test-helpers';
+import { countEvents, waitFor } from './testing/probes';
 
 let env: TestEnv;
 beforeAll(async () => {

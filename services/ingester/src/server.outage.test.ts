@@ -1,12 +1,12 @@
 import { loadConfig } from '@rt/config';
 import { createDb } from '@rt/db';
-import { ev, item } from '@rt/ingest/src/test-helpers';
+import { ev, item } from '@rt/ingest/src/testing/write-bed';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngester } from './server';
 import { TcpProxy } from './tcp-proxy';
-import { countEvents, waitFor } from './test-helpers';
+import { countEvents, waitFor } from './testing/probes';
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEvent } from '@rt/events';
-import type { IngestJob } from '@rt/queue';
+import type { IngestJob, QueuedEvent } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpoolRecord } from './spool';
-import { type PixelFixture, pixelFixture } from './testing';
+import { type PixelFixture, pixelFixture } from './testing/pixel-fixture';
 
 const turn = () => new Promise((r) => setImmediate(r));
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEvent } from '@rt/events';
-import type { IngestJob, RejectedRecord } from '@rt/queue';
+import type { IngestJob, QueuedEvent, RejectedRecord } from '@rt/events';
 import type { SpoolRecord } from './spool';
 
 export interface BatcherOptions {

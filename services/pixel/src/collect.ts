@@ -1,8 +1,16 @@
-import { isBotUserAgent, parseEvent, pgSafe, type QueuedEvent, type RequestContext } from '@rt/events';
-import type { RejectedRecord } from '@rt/queue';
+import {
+  isBotUserAgent,
+  parseEvent,
+  pgSafe,
+  type QueuedEvent,
+  type RejectedRecord,
+  type RejectSource,
+  type RequestContext,
+} from '@rt/events';
 import type { Visitor } from './cookies';
 
-export type Source = 'gif' | 'post';
+/** The pixel's own rejection sources; `queue` is the ingester's. */
+export type Source = Exclude<RejectSource, 'queue'>;
 
 /** JSON for a rejected payload; structures too deep to serialize are described instead. */
 export function safeJson(value: unknown): string {

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type IngestJob, QueueBackend } from '@rt/queue';
+import type { IngestJob } from '@rt/events';
+import { QueueBackend } from '@rt/queue';
 import { createTestEnv, freePort, type Started, startRedisServer, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPixel } from './server';
-import { jobsOf, testConfig } from './testing';
+import { jobsOf, testConfig } from './testing/pixel-fixture';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ROOT = resolve(import.meta.dirname, '../../..');

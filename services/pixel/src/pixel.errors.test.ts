@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RejectedRecord } from '@rt/queue';
+import type { RejectedRecord } from '@rt/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN } from './testing';
+import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN } from './testing/pixel-fixture';
 
 let f: PixelFixture;
 beforeAll(async () => {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN, setCookies } from './testing';
+import {
+  CHROME_UA,
+  type PixelFixture,
+  pixelFixture,
+  postEvents,
+  SHOP_ORIGIN,
+  setCookies,
+} from './testing/pixel-fixture';
 
 const stateCount = async (f: PixelFixture, state: string) => {
   const text = await (await f.app.request('/metrics')).text();

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN, setCookies } from './testing';
+import {
+  CHROME_UA,
+  type PixelFixture,
+  pixelFixture,
+  postEvents,
+  SHOP_ORIGIN,
+  setCookies,
+} from './testing/pixel-fixture';
 
 for (const kind of ['redis', 'postgres'] as const) {
   describe(`pixel happy path on the ${kind} queue`, () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN } from './testing';
+import { CHROME_UA, type PixelFixture, pixelFixture, postEvents, SHOP_ORIGIN } from './testing/pixel-fixture';
 
 const hasNul = (v: unknown): boolean =>
   typeof v === 'string' ? v.includes('\u0000') : typeof v === 'object' && v !== null && Object.values(v).some(hasNul);

@@ -3,7 +3,7 @@ import { QueueBackend } from '@rt/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { createDeps, type Deps } from './deps';
-import { type PixelFixture, pixelFixture, postEvents, testConfig } from './testing';
+import { type PixelFixture, pixelFixture, postEvents, testConfig } from './testing/pixel-fixture';
 
 let f: PixelFixture;
 beforeAll(async () => {

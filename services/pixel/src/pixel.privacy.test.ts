@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PixelFixture, pixelFixture, postEvents, setCookies } from './testing';
+import { type PixelFixture, pixelFixture, postEvents, setCookies } from './testing/pixel-fixture';
 
 let f: PixelFixture;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPixel, startPixel } from './server';
-import { type PixelFixture, pixelFixture, postEvents } from './testing';
+import { type PixelFixture, pixelFixture, postEvents } from './testing/pixel-fixture';
 
 let f: PixelFixture;
 let server: RunningPixel;

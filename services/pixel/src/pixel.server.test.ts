@@ -7,7 +7,7 @@ import { createApp } from './app';
 import { createDeps } from './deps';
 import { gifFastPath } from './routes/gif';
 import { type RunningPixel, startPixel } from './server';
-import { CHROME_UA, type PixelFixture, pixelFixture, SHOP_ORIGIN } from './testing';
+import { CHROME_UA, type PixelFixture, pixelFixture, SHOP_ORIGIN } from './testing/pixel-fixture';
 
 let f: PixelFixture;
 let server: RunningPixel;

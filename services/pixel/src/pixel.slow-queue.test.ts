@@ -3,7 +3,7 @@ import { createTestEnv, type Started, startRedisServer, type TestEnv } from '@rt
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from './deps';
-import { jobsOf, testConfig } from './testing';
+import { jobsOf, testConfig } from './testing/pixel-fixture';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { QuarantinedRecord, SpoolRecord } from '@rt/queue';
+import type { QuarantinedRecord, SpoolRecord } from '@rt/events';
 import type { Logger } from '@rt/runtime';
 
 export type { SpoolRecord };

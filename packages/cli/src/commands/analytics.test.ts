@@ -1,8 +1,8 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, insertEvents, visitor } from '../analytics/fixtures';
-import { runCli } from '../test-helpers';
+import { at, insertEvents, visitor } from '../testing/insert-events';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 const dir = mkdtempSync(join(tmpdir(), 'rt-catalog-'));

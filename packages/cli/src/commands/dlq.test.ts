@@ -1,7 +1,7 @@
-import type { IngestJob } from '@rt/queue';
+import type { IngestJob } from '@rt/events';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,13 +1,12 @@
+import { isQueueName, QUEUE_NAMES, type QueueName } from '@rt/events';
 import { listDeadLetters, replayDeadLetters } from '@rt/ingest';
-import { QUEUES, type QueueName } from '@rt/queue';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
 function queueNames(value: string | undefined): QueueName[] {
-  if (value === undefined) return Object.keys(QUEUES) as QueueName[];
-  if (!(value in QUEUES))
-    throw new CliError(`--queue must be one of ${Object.keys(QUEUES).join(', ')}, not "${value}"`);
-  return [value as QueueName];
+  if (value === undefined) return [...QUEUE_NAMES];
+  if (!isQueueName(value)) throw new CliError(`--queue must be one of ${QUEUE_NAMES.join(', ')}, not "${value}"`);
+  return [value];
 }
 
 function positiveInt(value: string, what: string): number {
@@ -23,7 +22,7 @@ export function registerDlq(program: Command, ctx: CliContext): void {
   dlq
     .command('list')
     .description('List dead-lettered jobs, newest first')
-    .option('--queue <name>', `only this queue (${Object.keys(QUEUES).join(' or ')})`)
+    .option('--queue <name>', `only this queue (${QUEUE_NAMES.join(' or ')})`)
     .option('--limit <n>', 'at most this many per queue', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { queue?: string; limit: string; json?: boolean }) => {
@@ -49,7 +48,7 @@ export function registerDlq(program: Command, ctx: CliContext): void {
   dlq
     .command('replay')
     .description('Put dead-lettered jobs back on their queue (with fresh retries)')
-    .option('--queue <name>', `only this queue (${Object.keys(QUEUES).join(' or ')})`)
+    .option('--queue <name>', `only this queue (${QUEUE_NAMES.join(' or ')})`)
     .option('--id <id...>', 'job ids to replay (see dlq list)')
     .option('--all', 'replay every dead-lettered job')
     .action(async (opts: { queue?: string; id?: string[]; all?: boolean }) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 let backend: QueueBackend;

@@ -1,13 +1,13 @@
 import { isUuid } from '@rt/db';
+import { ERASE_KINDS, type EraseKind } from '@rt/events';
 import { eraseVisitor } from '@rt/ingest';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
 const SHA256 = /^[0-9a-f]{64}$/i;
-type Kind = 'visitor_id' | 'rt_vid' | 'email_sha256';
 
 /** A uuid is a visitor id when such a visitor exists, else an rt_vid cookie value; 64 hex is an email hash. */
-async function inferKind(ctx: CliContext, value: string): Promise<Kind> {
+async function inferKind(ctx: CliContext, value: string): Promise<EraseKind> {
   if (SHA256.test(value)) return 'email_sha256';
   if (!isUuid(value)) {
     throw new CliError(`"${value}" is neither a visitor id / rt_vid (uuid) nor an email hash (64 hex characters)`);
@@ -27,10 +27,10 @@ export function registerErase(program: Command, ctx: CliContext): void {
     .option('--kind <kind>', 'visitor_id, rt_vid or email_sha256 (default: inferred)')
     .option('--queue', 'queue the erasure for the ingester instead of erasing here')
     .action(async (value: string, opts: { kind?: string; queue?: boolean }) => {
-      if (opts.kind && !['visitor_id', 'rt_vid', 'email_sha256'].includes(opts.kind)) {
+      if (opts.kind && !(ERASE_KINDS as readonly string[]).includes(opts.kind)) {
         throw new CliError(`--kind must be visitor_id, rt_vid or email_sha256, not "${opts.kind}"`);
       }
-      const kind = (opts.kind as Kind | undefined) ?? (await inferKind(ctx, value));
+      const kind = (opts.kind as EraseKind | undefined) ?? (await inferKind(ctx, value));
       if (kind === 'email_sha256' ? !SHA256.test(value) : !isUuid(value)) {
         throw new CliError(`"${value}" is not a valid ${kind}`);
       }

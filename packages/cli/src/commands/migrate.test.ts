@@ -1,7 +1,7 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 const cli = (...args: string[]) => runCli(args, { databaseUrl: env.databaseUrl });

@@ -1,8 +1,8 @@
 import { listEventPartitions } from '@rt/db';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertEvents } from '../analytics/fixtures';
-import { runCli } from '../test-helpers';
+import { insertEvents } from '../testing/insert-events';
+import { runCli } from '../testing/run-cli';
 import { parseCutoff } from './partitions';
 
 let env: TestEnv;

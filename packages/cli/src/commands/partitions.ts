@@ -1,4 +1,4 @@
-import { dropEventPartitionsBefore, ensureEventPartitions, listEventPartitions } from '@rt/db';
+import { dropEventsBefore, ensureEventPartitions, eventPartitionsBefore, listEventPartitions } from '@rt/db';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
@@ -44,16 +44,16 @@ export function registerPartitions(program: Command, ctx: CliContext): void {
       const cutoff = parseCutoff(opts.olderThan);
       const db = ctx.getDb();
       if (opts.dryRun) {
-        const old = (await listEventPartitions(db)).filter((p) => new Date(p.to) <= cutoff);
+        const old = await eventPartitionsBefore(db, cutoff);
         ctx.out(old.length ? `would drop ${old.map((p) => p.name).join(', ')}` : 'nothing to drop');
         return;
       }
-      const dropped = await dropEventPartitionsBefore(db, cutoff);
-      if (!dropped.length) return ctx.out(`no partition ends before ${cutoff.toISOString()}`);
-      // Keys of dropped months only: the earliest surviving partition's start bounds them.
-      const rest = await listEventPartitions(db);
-      const bound = rest[0]?.from ?? cutoff.toISOString();
-      const keys = await db.deleteFrom('event_keys').where('ts', '<', new Date(bound)).executeTakeFirst();
-      ctx.out(`dropped ${dropped.join(', ')} and ${keys.numDeletedRows} dedup key(s)`);
+      const dropped = await dropEventsBefore(db, cutoff);
+      if (dropped.partitions.length)
+        ctx.out(`dropped ${dropped.partitions.join(', ')} and ${dropped.keys} dedup key(s)`);
+      else
+        ctx.out(
+          `no partition ends before ${cutoff.toISOString()}${dropped.keys ? `; ${dropped.keys} stale dedup key(s) deleted` : ''}`,
+        );
     });
 }

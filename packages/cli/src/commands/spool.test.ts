@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type IngestJob, QueueBackend } from '@rt/queue';
+import type { IngestJob, QueueName } from '@rt/events';
+import { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -50,7 +51,7 @@ describe.each(['redis', 'postgres'] as const)('rt spool on the %s backend', (kin
       await backend.close();
     }
   }
-  const job = (queue: 'events' | 'privacy', id: string) => onQueues((b) => b.queue(queue).raw.getJob(id));
+  const job = (queue: QueueName, id: string) => onQueues((b) => b.queue(queue).raw.getJob(id));
   const counts = () =>
     onQueues((b) => b.queue('events').raw.getJobCountByTypes('waiting', 'active', 'delayed', 'completed'));
 

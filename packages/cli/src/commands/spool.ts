@@ -1,7 +1,6 @@
 import { appendFile, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pgSafeDeep } from '@rt/events';
-import { QUEUES, type QuarantinedRecord, type SpoolRecord } from '@rt/queue';
+import { isQueueName, pgSafeDeep, type QuarantinedRecord, type SpoolRecord } from '@rt/events';
 import type { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 
@@ -24,7 +23,7 @@ function parse(text: string): Quarantined | null {
       typeof r.id === 'string' &&
       typeof r.name === 'string' &&
       typeof r.queue === 'string' &&
-      Object.hasOwn(QUEUES, r.queue) &&
+      isQueueName(r.queue) &&
       r.data !== undefined;
     return ok ? (r as Quarantined) : null;
   } catch {

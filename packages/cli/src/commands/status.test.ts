@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { QueueBackend } from '@rt/queue';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertEvents } from '../analytics/fixtures';
-import { runCli } from '../test-helpers';
+import { insertEvents } from '../testing/insert-events';
+import { runCli } from '../testing/run-cli';
 
 let env: TestEnv;
 const dataDir = mkdtempSync(join(tmpdir(), 'rt-status-'));

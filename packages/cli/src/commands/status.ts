@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { QUEUES, type QueueName } from '@rt/queue';
+import { QUEUE_NAMES } from '@rt/events';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import type { CliContext } from '../context';
@@ -39,7 +39,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const queues: Record<string, { counts: Record<string, number>; lag_seconds: number | null }> = {};
-      for (const q of Object.keys(QUEUES) as QueueName[]) {
+      for (const q of QUEUE_NAMES) {
         const raw = ctx.getQueues().queue(q).raw;
         const counts = await raw.getJobCounts(...STATES);
         const [oldest] = await raw.getJobs(['wait'], 0, 0, true);

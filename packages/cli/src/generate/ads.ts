@@ -1,3 +1,4 @@
+import type { AdReason, TouchKind } from '@rt/db';
 import type { GenCatalog, GenProduct } from './catalog';
 import type { Journey } from './journey';
 import { hex, type Rng } from './random';
@@ -7,7 +8,7 @@ export interface GenImpression {
   position: number;
   partner: string;
   product: GenProduct;
-  reason: 'in_cart' | 'viewed' | 'popular';
+  reason: AdReason;
   shown: number;
 }
 export interface GenClick {
@@ -21,7 +22,7 @@ export interface GenConversion {
   product: GenProduct;
   ad: string;
   partner: string;
-  touch: 'click' | 'impression';
+  touch: TouchKind;
   revenue: number;
   converted: number;
   touched: number;

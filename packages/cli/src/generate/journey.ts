@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventType } from '@rt/events';
 import type { GenProduct } from './catalog';
 import { hex, type Rng, type Zipf } from './random';
 
@@ -6,7 +7,7 @@ export type CookieMode = 'ok' | 'blocked' | 'optout';
 
 export interface GenEvent {
   id: string;
-  type: string;
+  type: EventType;
   ts: number;
   session: string | null;
   product?: GenProduct;
@@ -54,7 +55,7 @@ export function journey(rng: Rng, site: string, products: GenProduct[], zipf: Zi
   for (const start of starts) {
     const session: GenSession = { id: randomUUID(), start, last: start, events: 0, email: null };
     let t = start;
-    const emit = (type: string, extra: Partial<GenEvent> = {}) => {
+    const emit = (type: EventType, extra: Partial<GenEvent> = {}) => {
       j.events.push({ id: randomUUID(), type, ts: Math.round(t), session: visitor ? session.id : null, ...extra });
       session.events++;
       session.last = t;

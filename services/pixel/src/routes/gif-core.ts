@@ -1,5 +1,4 @@
-import { parseEvent, type QueuedEvent } from '@rt/events';
-import type { RejectedRecord } from '@rt/queue';
+import { parseEvent, type QueuedEvent, type RejectedRecord } from '@rt/events';
 import { rejection, requestContext } from '../collect';
 import { resolveVisitor } from '../cookies';
 import type { Deps } from '../deps';
