@@ -6,6 +6,9 @@ export const ROLLUPS = [
   'analytics.funnel_daily_rollup',
   'analytics.cookie_health_rollup',
   'analytics.ad_impressions_rollup',
+  'analytics.visitors_daily_rollup',
+  'analytics.ad_products_rollup',
+  'analytics.ad_slots_rollup',
 ] as const;
 
 export function registerAnalytics(program: Command, ctx: CliContext): void {

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { readFeed, validateFeed } from '../catalog/feed';
+import { upsertProducts } from '../catalog/upsert';
 import { type CliContext, CliError } from '../context';
 import { parseSlug } from '../origins';
 import { progress } from '../progress';
 
-const CHUNK = 1000;
 const MAX_ERRORS_SHOWN = 20;
 
 export function registerCatalog(program: Command, ctx: CliContext): void {
@@ -51,29 +50,8 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       if (!site) throw new CliError(`unknown site "${opts.site}" (add it with: rt sites add ${opts.site} --name ...)`);
 
       const bar = progress(ctx.io.stderr, 'importing', products.length);
-      const now = new Date();
       try {
-        await db.transaction().execute(async (trx) => {
-          for (let i = 0; i < products.length; i += CHUNK) {
-            const chunk = products.slice(i, i + CHUNK).map((p) => ({ ...p, site_id: opts.site, updated_at: now }));
-            await trx
-              .insertInto('products')
-              .values(chunk)
-              .onConflict((oc) =>
-                oc.columns(['site_id', 'id']).doUpdateSet({
-                  name: sql`excluded.name`,
-                  price: sql`excluded.price`,
-                  currency: sql`excluded.currency`,
-                  url: sql`excluded.url`,
-                  image: sql`excluded.image`,
-                  category: sql`excluded.category`,
-                  updated_at: sql`excluded.updated_at`,
-                }),
-              )
-              .execute();
-            bar.update(Math.min(i + CHUNK, products.length));
-          }
-        });
+        await upsertProducts(db, opts.site, products, new Date(), (done) => bar.update(done));
       } finally {
         bar.stop();
       }

@@ -1,0 +1,32 @@
+import { SIZES } from '@rt/ads';
+import { Hono } from 'hono';
+import { type Env, partnerFor } from '../auth/guard';
+import type { Deps } from '../deps';
+import { partnerReport } from '../reports/partner-report';
+import { parsePeriod } from '../reports/period';
+import { partnerPage } from '../views/partner';
+
+/** The partner tag as docs/ads.md shows it, one per creative size. */
+export function adTags(adsUrl: string, partner: string): Array<{ size: string; snippet: string }> {
+  return Object.keys(SIZES).map((size) => ({
+    size,
+    snippet: `<script async src="${adsUrl}/ad.js" data-partner="${partner}" data-slot="(slot name, e.g. sidebar)" data-size="${size}"></script>`,
+  }));
+}
+
+export function partnerRoutes(deps: Deps): Hono<Env> {
+  const app = new Hono<Env>();
+  app.get('/partners/:partner', async (c) => {
+    const partner = await partnerFor(deps, c, c.req.param('partner'));
+    const report = await partnerReport(deps.db, partner, parsePeriod(c.req.query(), deps.now()));
+    return c.html(
+      partnerPage(c.get('session')!, report, adTags(deps.config.PUBLIC_ADS_URL ?? 'http://localhost:8082', partner.id)),
+    );
+  });
+  app.get('/api/partners/:partner/report', async (c) => {
+    const partner = await partnerFor(deps, c, c.req.param('partner'));
+    const report = await partnerReport(deps.db, partner, parsePeriod(c.req.query(), deps.now()));
+    return c.json({ ...report, tags: adTags(deps.config.PUBLIC_ADS_URL ?? 'http://localhost:8082', partner.id) });
+  });
+  return app;
+}
