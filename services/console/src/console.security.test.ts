@@ -20,7 +20,10 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 
 describe('sessions', () => {
   it('sets rt_console as an opaque, HttpOnly, SameSite=Lax cookie for /, not Secure on a plain-http console', async () => {
-    const res = await h.request('/login', { method: 'POST', body: form({ email: 'a@shop.example', password: PASSWORD }) });
+    const res = await h.request('/login', {
+      method: 'POST',
+      body: form({ email: 'a@shop.example', password: PASSWORD }),
+    });
     expect(res.status).toBe(303);
     const set = res.headers.get('set-cookie')!;
     expect(set).toMatch(/^rt_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
@@ -40,7 +43,8 @@ describe('sessions', () => {
   it('a cookie stolen before logout no longer works after it: 401 from the API, the sign-in page for pages', async () => {
     const { cookie, csrf } = await h.login('a@shop.example', PASSWORD);
     expect((await h.request('/api/me', { headers: { cookie } })).status).toBe(200);
-    const sessions = () => env.db.selectFrom('console_sessions').select('csrf').where('email', '=', 'a@shop.example').execute();
+    const sessions = () =>
+      env.db.selectFrom('console_sessions').select('csrf').where('email', '=', 'a@shop.example').execute();
     expect(await sessions()).toContainEqual({ csrf });
     const out = await h.request('/logout', { method: 'POST', headers: { cookie }, body: form({ _csrf: csrf }) });
     expect(out.status).toBe(303);
@@ -153,7 +157,12 @@ describe('CSRF', () => {
           });
         } else if (kind === 'json') {
           headers['content-type'] = 'application/json';
-          body = JSON.stringify({ origins: ['https://evil.example'], email: 'x@y.example', password: 'x', role: 'admin' });
+          body = JSON.stringify({
+            origins: ['https://evil.example'],
+            email: 'x@y.example',
+            password: 'x',
+            role: 'admin',
+          });
         } else if (kind === 'csv') body = 'id\nx';
         if (token && kind !== 'form') headers['x-csrf-token'] = token;
         const res = await h.request(path, { method, headers, body });
@@ -161,9 +170,15 @@ describe('CSRF', () => {
       }
     }
     // Nothing changed: the origins, the users, and both sessions are intact.
-    const site = await env.db.selectFrom('sites').select('allowed_origins').where('id', '=', 'shop-a').executeTakeFirstOrThrow();
+    const site = await env.db
+      .selectFrom('sites')
+      .select('allowed_origins')
+      .where('id', '=', 'shop-a')
+      .executeTakeFirstOrThrow();
     expect(site.allowed_origins).toEqual(['https://a.example']);
-    expect(await env.db.selectFrom('console_users').select('email').where('email', '=', 'b@shop.example').execute()).toHaveLength(1);
+    expect(
+      await env.db.selectFrom('console_users').select('email').where('email', '=', 'b@shop.example').execute(),
+    ).toHaveLength(1);
     expect((await h.request('/api/me', { headers: { cookie: merchant.cookie } })).status).toBe(200);
   });
 
@@ -212,15 +227,33 @@ describe('tenants', () => {
     }
     const writes: Array<[string, string, BodyInit, Record<string, string>]> = [
       ['POST', '/sites/shop-b/origins', form({ _csrf: a.csrf, origins: 'https://evil.example' }), {}],
-      ['PUT', '/api/sites/shop-b/origins', JSON.stringify({ origins: ['https://evil.example'] }), { 'content-type': 'application/json' }],
+      [
+        'PUT',
+        '/api/sites/shop-b/origins',
+        JSON.stringify({ origins: ['https://evil.example'] }),
+        { 'content-type': 'application/json' },
+      ],
       ['POST', '/api/sites/shop-b/feed', 'id,name\nEVIL,Evil', {}],
-      ['POST', '/admin/users', form({ _csrf: a.csrf, email: 'x@y.example', password: 'long enough pw', role: 'admin' }), {}],
+      [
+        'POST',
+        '/admin/users',
+        form({ _csrf: a.csrf, email: 'x@y.example', password: 'long enough pw', role: 'admin' }),
+        {},
+      ],
     ];
     for (const [method, path, body, headers] of writes) {
-      const res = await h.request(path, { method, body, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, ...headers } });
+      const res = await h.request(path, {
+        method,
+        body,
+        headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, ...headers },
+      });
       expect(res.status, path).toBe(404);
     }
-    const b = await env.db.selectFrom('sites').select('allowed_origins').where('id', '=', 'shop-b').executeTakeFirstOrThrow();
+    const b = await env.db
+      .selectFrom('sites')
+      .select('allowed_origins')
+      .where('id', '=', 'shop-b')
+      .executeTakeFirstOrThrow();
     expect(b.allowed_origins).toEqual([]);
     expect(await env.db.selectFrom('products').selectAll().where('site_id', '=', 'shop-b').execute()).toEqual([]);
   });
@@ -229,10 +262,18 @@ describe('tenants', () => {
 describe('brute force', () => {
   it('locks an email after 5 failures with 429 and Retry-After, even with the right password, from any address', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await h.request('/login', { method: 'POST', body: form({ email: 'b@shop.example', password: `guess-${i}` }) }, `203.0.113.${i}`);
+      const res = await h.request(
+        '/login',
+        { method: 'POST', body: form({ email: 'b@shop.example', password: `guess-${i}` }) },
+        `203.0.113.${i}`,
+      );
       expect(res.status).toBe(401);
     }
-    const locked = await h.request('/login', { method: 'POST', body: form({ email: 'B@shop.example', password: PASSWORD }) }, '203.0.113.99');
+    const locked = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'B@shop.example', password: PASSWORD }) },
+      '203.0.113.99',
+    );
     expect(locked.status).toBe(429);
     const retry = Number(locked.headers.get('retry-after'));
     expect(retry).toBeGreaterThan(14 * 60);
@@ -240,53 +281,124 @@ describe('brute force', () => {
     expect(locked.headers.get('set-cookie')).toBeNull();
     // Once the window has passed, the right password works again.
     h.clock.now = new Date(h.clock.now.getTime() + retry * 1000);
-    const ok = await h.request('/login', { method: 'POST', body: form({ email: 'b@shop.example', password: PASSWORD }) }, '203.0.113.99');
+    const ok = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'b@shop.example', password: PASSWORD }) },
+      '203.0.113.99',
+    );
     expect(ok.status).toBe(303);
   });
 
   it('locks an address spraying many emails after 20 failures, other addresses unaffected', async () => {
     for (let i = 0; i < 20; i++) {
-      const res = await h.request('/login', { method: 'POST', body: form({ email: `u${i}@x.example`, password: 'nope-nope-nope' }) }, '192.0.2.66');
+      const res = await h.request(
+        '/login',
+        { method: 'POST', body: form({ email: `u${i}@x.example`, password: 'nope-nope-nope' }) },
+        '192.0.2.66',
+      );
       expect(res.status).toBe(401);
     }
-    const blocked = await h.request('/login', { method: 'POST', body: form({ email: 'a@shop.example', password: PASSWORD }) }, '192.0.2.66');
+    const blocked = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'a@shop.example', password: PASSWORD }) },
+      '192.0.2.66',
+    );
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    const other = await h.request('/login', { method: 'POST', body: form({ email: 'a@shop.example', password: PASSWORD }) }, '192.0.2.67');
+    const other = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'a@shop.example', password: PASSWORD }) },
+      '192.0.2.67',
+    );
     expect(other.status).toBe(303);
   });
 
   it('does not reveal whether an email exists', async () => {
-    const known = await h.request('/login', { method: 'POST', body: form({ email: 'a@shop.example', password: 'wrong-wrong' }) }, '198.51.100.1');
-    const unknown = await h.request('/login', { method: 'POST', body: form({ email: 'ghost@shop.example', password: 'wrong-wrong' }) }, '198.51.100.2');
+    const known = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'a@shop.example', password: 'wrong-wrong' }) },
+      '198.51.100.1',
+    );
+    const unknown = await h.request(
+      '/login',
+      { method: 'POST', body: form({ email: 'ghost@shop.example', password: 'wrong-wrong' }) },
+      '198.51.100.2',
+    );
     expect(known.status).toBe(unknown.status);
-    expect((await known.text()).replace('a@shop.example', 'X')).toBe((await unknown.text()).replace('ghost@shop.example', 'X'));
+    expect((await known.text()).replace('a@shop.example', 'X')).toBe(
+      (await unknown.text()).replace('ghost@shop.example', 'X'),
+    );
   });
 });
 
 describe('markup in merchant-supplied strings', () => {
   const XSS = '<img src=x onerror=alert(1)>"\'&';
   it('escapes site and partner names, product names, slots, origins and feed errors', async () => {
-    await env.db.insertInto('sites').values({ id: 'shop-x', name: `Shop ${XSS}`, allowed_origins: [] }).execute();
-    await env.db.insertInto('console_users').values({ email: 'x@shop.example', password_hash: (await env.db.selectFrom('console_users').select('password_hash').where('email', '=', 'a@shop.example').executeTakeFirstOrThrow()).password_hash, role: 'merchant', sites: ['shop-x'] }).execute();
+    await env.db
+      .insertInto('sites')
+      .values({ id: 'shop-x', name: `Shop ${XSS}`, allowed_origins: [] })
+      .execute();
+    await env.db
+      .insertInto('console_users')
+      .values({
+        email: 'x@shop.example',
+        password_hash: (
+          await env.db
+            .selectFrom('console_users')
+            .select('password_hash')
+            .where('email', '=', 'a@shop.example')
+            .executeTakeFirstOrThrow()
+        ).password_hash,
+        role: 'merchant',
+        sites: ['shop-x'],
+      })
+      .execute();
     await env.db
       .insertInto('products')
       .values({ site_id: 'shop-x', id: 'P1', name: `Product ${XSS}`, updated_at: new Date() })
       .execute();
     await env.db
       .insertInto('impressions')
-      .values({ ad_id: 'ad_x', position: 0, partner_id: `news-${XSS}`, slot: 's', site_id: 'shop-x', product_id: 'P1', visitor_id: null, reason: 'popular', shown_at: new Date() })
+      .values({
+        ad_id: 'ad_x',
+        position: 0,
+        partner_id: `news-${XSS}`,
+        slot: 's',
+        site_id: 'shop-x',
+        product_id: 'P1',
+        visitor_id: null,
+        reason: 'popular',
+        shown_at: new Date(),
+      })
       .execute();
     const x = await h.login('x@shop.example', PASSWORD);
     const pages: string[] = [];
     pages.push(await (await h.request('/sites/shop-x', { headers: { cookie: x.cookie } })).text());
     // An origin the form refuses is echoed back in the error message.
-    pages.push(await (await h.request('/sites/shop-x/origins', { method: 'POST', headers: { cookie: x.cookie }, body: form({ _csrf: x.csrf, origins: `https://ok.example/${XSS}` }) })).text());
+    pages.push(
+      await (
+        await h.request('/sites/shop-x/origins', {
+          method: 'POST',
+          headers: { cookie: x.cookie },
+          body: form({ _csrf: x.csrf, origins: `https://ok.example/${XSS}` }),
+        })
+      ).text(),
+    );
     const feed = new FormData();
     feed.set('_csrf', x.csrf);
     feed.set('action', 'preview');
-    feed.set('file', new File([`id,name,price,currency\n${XSS.replace(/[,"]/g, '')},Name ${XSS.replace(/[,"]/g, '')},-1,EUR\n`], 'f.csv'));
-    pages.push(await (await h.request('/sites/shop-x/feed', { method: 'POST', headers: { cookie: x.cookie }, body: feed })).text());
+    feed.set(
+      'file',
+      new File(
+        [`id,name,price,currency\n${XSS.replace(/[,"]/g, '')},Name ${XSS.replace(/[,"]/g, '')},-1,EUR\n`],
+        'f.csv',
+      ),
+    );
+    pages.push(
+      await (
+        await h.request('/sites/shop-x/feed', { method: 'POST', headers: { cookie: x.cookie }, body: feed })
+      ).text(),
+    );
     const admin = await h.login('admin@rt.example', PASSWORD);
     pages.push(await (await h.request('/admin', { headers: { cookie: admin.cookie } })).text());
     for (const page of pages) {
