@@ -302,7 +302,8 @@ describe('partner', () => {
     });
     expect(r.tags.map((t) => t.size)).toEqual(['300x250', '728x90', '320x50', '160x600', '300x600']);
     expect(r.tags[0]!.snippet).toBe(
-      '<script async src="https://ads.example/ad.js" data-partner="news-a" data-slot="(slot name, e.g. sidebar)" data-size="300x250"></script>',
+      '<script async src="https://ads.example/ad.js" data-partner="news-a"\n' +
+        '        data-slot="(slot name, e.g. sidebar)" data-size="300x250"></script>',
     );
     const page = await (await h.request(`/partners/news-a?${period}`, { headers: { cookie } })).text();
     expect(page).toContain('<b id="kpi-impressions">3</b>');

@@ -10,7 +10,9 @@ import { partnerPage } from '../views/partner';
 export function adTags(adsUrl: string, partner: string): Array<{ size: string; snippet: string }> {
   return Object.keys(SIZES).map((size) => ({
     size,
-    snippet: `<script async src="${adsUrl}/ad.js" data-partner="${partner}" data-slot="(slot name, e.g. sidebar)" data-size="${size}"></script>`,
+    snippet:
+      `<script async src="${adsUrl}/ad.js" data-partner="${partner}"\n` +
+      `        data-slot="(slot name, e.g. sidebar)" data-size="${size}"></script>`,
   }));
 }
 

@@ -14,7 +14,8 @@ export interface Series {
   values: number[];
 }
 
-const W = 720;
+/** Wide charts fill a row; narrow ones a half-row card, with the same text size on screen. */
+export type ChartWidth = 720 | 400;
 const H_ = 220;
 const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
 
@@ -29,7 +30,15 @@ function niceMax(max: number): { top: number; step: number } {
 
 export const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
-function frame(labels: string[], top: number, step: number, body: unknown, legend: Series[], title: string): H {
+function frame(
+  W: ChartWidth,
+  labels: string[],
+  top: number,
+  step: number,
+  body: unknown,
+  legend: Series[],
+  title: string,
+): H {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H_ - PAD.top - PAD.bottom;
   const ticks = [];
@@ -38,7 +47,7 @@ function frame(labels: string[], top: number, step: number, body: unknown, legen
     ticks.push(html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}"/>
       <text class="tick" x="${PAD.left - 6}" y="${y + 4}" text-anchor="end">${fmt(v)}</text>`);
   }
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  const every = Math.max(1, Math.ceil(labels.length / (W / 90)));
   const xs = labels.map((l, i) =>
     i % every === 0
       ? html`<text class="tick" x="${PAD.left + ((i + 0.5) * plotW) / labels.length}" y="${H_ - 8}" text-anchor="middle">${l.slice(5)}</text>`
@@ -49,7 +58,7 @@ function frame(labels: string[], top: number, step: number, body: unknown, legen
 }
 
 /** One line per series over the days (events and visitors, impressions and clicks). */
-export function lineChart(title: string, labels: string[], series: Series[]): H {
+export function lineChart(title: string, labels: string[], series: Series[], W: ChartWidth = 720): H {
   const { top, step } = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotW = W - PAD.left - PAD.right;
   const plotH = H_ - PAD.top - PAD.bottom;
@@ -60,11 +69,11 @@ export function lineChart(title: string, labels: string[], series: Series[]): H 
       html`<polyline class="line ${s.cls}" points="${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>
       ${labels.length <= 45 ? s.values.map((v, i) => html`<circle class="dot ${s.cls}" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5"><title>${labels[i]}: ${fmt(v)} ${s.name}</title></circle>`) : ''}`,
   );
-  return frame(labels, top, step, lines, series, title);
+  return frame(W, labels, top, step, lines, series, title);
 }
 
 /** Stacked columns per day (cookie states). */
-export function stackedChart(title: string, labels: string[], series: Series[]): H {
+export function stackedChart(title: string, labels: string[], series: Series[], W: ChartWidth = 720): H {
   const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const { top, step } = niceMax(Math.max(0, ...totals));
   const plotW = W - PAD.left - PAD.right;
@@ -80,7 +89,7 @@ export function stackedChart(title: string, labels: string[], series: Series[]):
         : '';
     });
   });
-  return frame(labels, top, step, cols, series, title);
+  return frame(W, labels, top, step, cols, series, title);
 }
 
 /** Horizontal bars with their value and a note (funnel steps, channels). */

@@ -26,7 +26,7 @@ ${
         (p) => html`<a href="/partners/${encodeURIComponent(p)}">${p}</a>`,
       )}${u.role === 'admin' ? html`<a href="/admin">admin</a>` : ''}</nav>
       <form class="signout" method="post" action="/logout"><span>${u.email}</span>
-      <input type="hidden" name="_csrf" value="${who!.csrf}"><button>Sign out</button></form>`
+      <input type="hidden" name="_csrf" value="${who!.csrf}"><button class="secondary">Sign out</button></form>`
     : ''
 }</header><main>${body}</main></body></html>`;
 }

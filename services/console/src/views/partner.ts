@@ -47,6 +47,6 @@ export function partnerPage(who: PageUser, r: PartnerReport, tags: Array<{ size:
         : html`<section class="card"><p class="muted">No ads shown in this period.</p></section>`
     }
     <section class="card"><h2>Ad tag</h2><p>One tag per slot: name the slot in <code>data-slot</code>, pick its size.</p>
-      ${tags.map((t) => html`<h3>${t.size}</h3><pre class="adtag">${t.snippet}</pre>`)}</section>`,
+      <div class="tags">${tags.map((t) => html`<div><h3>${t.size}</h3><pre class="adtag">${t.snippet}</pre></div>`)}</div></section>`,
   );
 }

@@ -9,7 +9,8 @@ export function siteTabs(site: string, on: 'report' | 'install'): H {
     <a class="${on === 'install' ? 'on' : ''}" href="${base}/install">Install</a></nav>`;
 }
 
-const money = (v: number, currency: string | null) => `${fmt(v)}${currency ? ` ${currency}` : ''}`;
+const money = (v: number, currency: string | null) =>
+  `${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
 
 export function sitePage(who: PageUser, r: SiteReport): H {
   const labels = r.days.map((d) => d.day);
@@ -39,7 +40,7 @@ export function sitePage(who: PageUser, r: SiteReport): H {
           (
             x,
           ) => html`<tr><td>${x.key}</td><td class="num">${fmt(x.impressions)}</td><td class="num">${fmt(x.clicks)}</td>
-          <td class="num">${pct(x.ctr)}</td><td class="num">${fmt(x.orders)}</td><td class="num">${fmt(x.revenue)}</td></tr>`,
+          <td class="num">${pct(x.ctr)}</td><td class="num">${fmt(x.orders)}</td><td class="num">${money(x.revenue, null)}</td></tr>`,
         )}</table>`
       : html`<p class="muted">No ads shown in this period.</p>`;
   return layout(
@@ -53,19 +54,24 @@ export function sitePage(who: PageUser, r: SiteReport): H {
       <div class="kpi"><span>Abandoned carts</span><b id="kpi-carts">${fmt(r.abandonedCarts.carts)}</b></div>
       <div class="kpi"><span>Their value</span><b id="kpi-cart-value">${money(r.abandonedCarts.value, r.abandonedCarts.currency)}</b></div>
       <div class="kpi"><span>Ad impressions</span><b id="kpi-impressions">${fmt(ads.impressions)}</b></div>
-      <div class="kpi"><span>Attributed revenue</span><b id="kpi-revenue">${fmt(ads.revenue)}</b></div>
+      <div class="kpi"><span>Attributed revenue</span><b id="kpi-revenue">${money(ads.revenue, null)}</b></div>
     </div>
     <section class="card"><h2>Events and visitors per day</h2>${lineChart('Events and visitors per day', labels, [
       { name: 'events', cls: 'a', values: r.days.map((d) => d.events) },
       { name: 'visitors', cls: 'b', values: r.days.map((d) => d.visitors) },
     ])}</section>
     <div class="grid2">
-      <section class="card"><h2>Cookie health</h2>${stackedChart('Events by cookie state', labels, [
-        { name: 'cookie present', cls: 'e', values: r.days.map((d) => d.present) },
-        { name: 'new cookie', cls: 'a', values: r.days.map((d) => d.new) },
-        { name: 'blocked', cls: 'c', values: r.days.map((d) => d.blocked) },
-        { name: 'opted out', cls: 'd', values: r.days.map((d) => d.optout) },
-      ])}</section>
+      <section class="card"><h2>Cookie health</h2>${stackedChart(
+        'Events by cookie state',
+        labels,
+        [
+          { name: 'cookie present', cls: 'e', values: r.days.map((d) => d.present) },
+          { name: 'new cookie', cls: 'a', values: r.days.map((d) => d.new) },
+          { name: 'blocked', cls: 'c', values: r.days.map((d) => d.blocked) },
+          { name: 'opted out', cls: 'd', values: r.days.map((d) => d.optout) },
+        ],
+        400,
+      )}</section>
       <section class="card"><h2>Identity match rate per channel</h2>
         <p class="muted">Share of daily visitors recognised by each identity (one visitor may have several).</p>
         ${barList(
