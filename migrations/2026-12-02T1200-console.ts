@@ -37,9 +37,11 @@ const visitorsSelect = (where: Where) => sql`
   ) c
   group by site_id, day`;
 
+// Per product, not per partner too: ad_performance has the partners, and this rollup stays ten
+// times smaller for a merchant's "most retargeted products" (measured in docs/benchmarks.md).
 const productsSelect = (where: Where) => sql`
-  select site_id, partner_id, product_id, (shown_at at time zone 'UTC')::date as day, count(*)::bigint as impressions
-  from impressions where ${where} group by 1, 2, 3, 4`;
+  select site_id, product_id, (shown_at at time zone 'UTC')::date as day, count(*)::bigint as impressions
+  from impressions where ${where} group by 1, 2, 3`;
 
 const slotsSelect = (where: Where) => sql`
   select partner_id, slot, day, count(*)::bigint as ads, sum(products)::bigint as impressions
@@ -89,24 +91,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create materialized view analytics.ad_products_rollup as ${productsSelect(beforeToday('shown_at'))}`.execute(
     db,
   );
-  await sql`create unique index on analytics.ad_products_rollup (site_id, partner_id, product_id, day)`.execute(db);
+  await sql`create unique index on analytics.ad_products_rollup (site_id, day, product_id)`.execute(db);
   await sql`create view analytics.ad_products_daily as
-    select site_id, partner_id, product_id, day, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
+    select site_id, product_id, day, sum(impressions)::bigint as impressions, sum(clicks)::bigint as clicks,
       sum(conversions)::bigint as conversions, sum(revenue) as revenue
     from (
-      select site_id, partner_id, product_id, day, impressions, 0 as clicks, 0 as conversions, 0::numeric as revenue
+      select site_id, product_id, day, impressions, 0 as clicks, 0 as conversions, 0::numeric as revenue
       from analytics.ad_products_rollup
       union all
-      select site_id, partner_id, product_id, day, impressions, 0, 0, 0
+      select site_id, product_id, day, impressions, 0, 0, 0
       from (${productsSelect(afterRollup('analytics.ad_products_rollup', 'shown_at'))}) tail
       union all
-      select site_id, partner_id, product_id, (clicked_at at time zone 'UTC')::date, 0, count(*), 0, 0
-      from clicks group by 1, 2, 3, 4
+      select site_id, product_id, (clicked_at at time zone 'UTC')::date, 0, count(*), 0, 0
+      from clicks group by 1, 2, 3
       union all
-      select site_id, partner_id, product_id, (converted_at at time zone 'UTC')::date, 0, 0, count(*), sum(revenue)
-      from conversions group by 1, 2, 3, 4
+      select site_id, product_id, (converted_at at time zone 'UTC')::date, 0, 0, count(*), sum(revenue)
+      from conversions group by 1, 2, 3
     ) parts
-    group by site_id, partner_id, product_id, day`.execute(db);
+    group by site_id, product_id, day`.execute(db);
 
   await sql`create materialized view analytics.ad_slots_rollup as ${slotsSelect(beforeToday('shown_at'))}`.execute(db);
   await sql`create unique index on analytics.ad_slots_rollup (partner_id, slot, day)`.execute(db);

@@ -32,7 +32,14 @@ export function createDeps(config: Config, o: DepsOverrides = {}): Deps {
     throw new ConfigError('invalid environment:\n  DATABASE_URL: required to run the console');
   }
   // Report pages read a few views at once; a report stuck on a slow database is stopped, not kept.
-  const db = o.db ?? createDb(config.DATABASE_URL!, { max: 6, statementTimeoutMs: 10_000, applicationName: 'console' });
+  const db =
+    o.db ??
+    createDb(config.DATABASE_URL!, {
+      max: 6,
+      statementTimeoutMs: 10_000,
+      applicationName: 'console',
+      jitOff: true,
+    });
   const now = o.now ?? (() => new Date());
   const publicUrl = new URL(config.PUBLIC_CONSOLE_URL ?? 'http://localhost:8083');
   return {
