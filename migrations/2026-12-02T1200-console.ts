@@ -30,9 +30,12 @@ const visitorsSelect = (where: Where) => sql`
   from (
     select d.site_id, d.day, ${has('rt_vid')} as rt_vid, ${has('email_sha256')} as email_sha256, ${has('rt_fp')} as rt_fp
     from (
-      select distinct e.site_id, ${DAY} as day, e.visitor_id, v.merged_into
-      from events e left join visitors v on v.id = e.visitor_id
-      where not e.is_bot and e.visitor_id is not null and ${where}
+      -- Distinct visitors first, then one visitors lookup each (not one per event).
+      select u.site_id, u.day, u.visitor_id, v.merged_into
+      from (
+        select distinct e.site_id, ${DAY} as day, e.visitor_id from events e
+        where not e.is_bot and e.visitor_id is not null and ${where}
+      ) u left join visitors v on v.id = u.visitor_id
     ) d
   ) c
   group by site_id, day`;
