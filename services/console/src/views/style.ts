@@ -50,8 +50,10 @@ button{font:inherit;padding:6px 14px;border:0;border-radius:6px;background:#2456
 button.secondary{background:#e3e8f0;color:#1d2430}
 button.danger{background:#c2334d}
 pre{background:#18202e;color:#e4ecf8;padding:12px;border-radius:8px;overflow-x:auto;font-size:12px;white-space:pre}
-.tags{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:0 16px}
-.tags h3{font-size:13px;margin:8px 0 4px}
+.tags h3{font-size:13px;margin:10px 0 4px}
+.tags pre{margin:0}
+td a{white-space:nowrap}
+.card table + h2{margin-top:22px}
 .stack{display:flex;flex-direction:column;gap:10px}
 .row{display:flex;gap:10px;align-items:end;flex-wrap:wrap}
 .msg{padding:8px 12px;border-radius:6px;background:#e8f4ec;color:#1f6b43;margin-bottom:12px}
