@@ -43,7 +43,9 @@ for (const [label, path] of [
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(RUNS / 2)]!;
-  console.log(`${label.padEnd(30)} median ${median.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms (${RUNS} runs, ${(bytes / 1024).toFixed(1)} KB)`);
+  console.log(
+    `${label.padEnd(30)} median ${median.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms (${RUNS} runs, ${(bytes / 1024).toFixed(1)} KB)`,
+  );
 }
 await deps.db.deleteFrom('console_users').where('email', '=', 'bench@rt.example').execute();
 await deps.close();
