@@ -78,6 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       failed_at timestamptz not null
     )`.execute(db);
   await sql`create index console_login_failures_key_idx on console_login_failures (key, failed_at)`.execute(db);
+  // Analysts read every public table by default; password and session hashes are not theirs.
+  await sql`revoke all on console_users, console_sessions, console_login_failures from rt_analyst`.execute(db);
   await sql`create index if not exists impressions_partner_shown_idx on impressions (partner_id, shown_at)`.execute(db);
   await sql`create index if not exists impressions_site_shown_idx on impressions (site_id, shown_at)`.execute(db);
   await sql`create index if not exists clicks_site_idx on clicks (site_id, clicked_at)`.execute(db);

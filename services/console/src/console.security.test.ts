@@ -1,4 +1,5 @@
 import { createTestEnv, type TestEnv } from '@rt/testkit';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ABSOLUTE_MS, IDLE_MS } from './auth/sessions';
 import { type ConsoleHarness, consoleHarness, cookieOf, PASSWORD, seedTenants } from './testing';
@@ -413,5 +414,15 @@ describe('markup in merchant-supplied strings', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(res.headers.get('content-security-policy')).not.toMatch(/script-src/);
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+});
+
+describe('the analyst role', () => {
+  it.each(['console_users', 'console_sessions', 'console_login_failures'])('cannot read %s', async (table) => {
+    const read = env.db.transaction().execute(async (trx) => {
+      await sql`set local role rt_analyst`.execute(trx);
+      return sql`select * from ${sql.table(table)}`.execute(trx);
+    });
+    await expect(read).rejects.toThrow(/permission denied/);
   });
 });
