@@ -349,6 +349,9 @@ describe('ops', () => {
   it('answers /healthz, /readyz and /metrics without a session', async () => {
     expect((await h.request('/healthz')).status).toBe(200);
     expect((await h.request('/readyz')).status).toBe(200);
-    expect(await (await h.request('/metrics')).text()).toContain('process_');
+    const metrics = await (await h.request('/metrics')).text();
+    expect(metrics).toContain('process_');
+    expect(metrics).toMatch(/rt_console_logins_total\{[^}]*result="ok"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/rt_console_report_seconds_count\{[^}]*report="site"[^}]*\} [1-9]/);
   });
 });

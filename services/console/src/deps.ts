@@ -3,12 +3,14 @@ import { createDb, type Db } from '@rt/db';
 import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
 import { DEFAULT_LIMITS, type LimiterOptions, LoginLimiter } from './auth/login-limiter';
 import { SessionStore } from './auth/sessions';
+import { type ConsoleMetrics, createConsoleMetrics } from './metrics';
 
 export interface Deps {
   config: Config;
   db: Db;
   logger: Logger;
   registry: Registry;
+  metrics: ConsoleMetrics;
   now: () => Date;
   sessions: SessionStore;
   limiter: LoginLimiter;
@@ -41,12 +43,14 @@ export function createDeps(config: Config, o: DepsOverrides = {}): Deps {
       jitOff: true,
     });
   const now = o.now ?? (() => new Date());
+  const registry = createRegistry('console');
   const publicUrl = new URL(config.PUBLIC_CONSOLE_URL ?? 'http://localhost:8083');
   return {
     config,
     db,
     logger: o.logger ?? createLogger('console', config.LOG_LEVEL),
-    registry: createRegistry('console'),
+    registry,
+    metrics: createConsoleMetrics(registry),
     now,
     sessions: new SessionStore(db, now),
     limiter: new LoginLimiter(db, now, o.limits ?? DEFAULT_LIMITS),

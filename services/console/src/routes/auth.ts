@@ -28,6 +28,7 @@ export function loginRoutes(deps: Deps): Hono<Env> {
     const address = clientAddress(c);
     const wait = await deps.limiter.retryAfter(email, address);
     if (wait > 0) {
+      deps.metrics.logins.inc({ result: 'limited' });
       c.header('Retry-After', String(wait));
       const error = `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`;
       return c.html(loginPage({ error, email, next }), 429);
@@ -36,10 +37,12 @@ export function loginRoutes(deps: Deps): Hono<Env> {
     // An unknown email costs the same scrypt as a known one: timing does not tell which exist.
     const ok = (await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH))) && !!user;
     if (!ok) {
+      deps.metrics.logins.inc({ result: 'wrong' });
       await deps.limiter.failed(email, address);
       deps.logger.info({ address }, 'console sign-in failed');
       return c.html(loginPage({ error: 'Wrong email or password.', email, next }), 401);
     }
+    deps.metrics.logins.inc({ result: 'ok' });
     await deps.limiter.succeeded(email);
     // Whatever session the browser brought ends here: the signed-in one always gets a new id.
     const previous = c.get('sessionId');

@@ -1,6 +1,6 @@
 import { SIZES } from '@rt/ads';
 import { Hono } from 'hono';
-import { type Env, partnerFor } from '../auth/guard';
+import { type Ctx, type Env, partnerFor } from '../auth/guard';
 import type { Deps } from '../deps';
 import { partnerReport } from '../reports/partner-report';
 import { parsePeriod } from '../reports/period';
@@ -18,17 +18,24 @@ export function adTags(adsUrl: string, partner: string): Array<{ size: string; s
 
 export function partnerRoutes(deps: Deps): Hono<Env> {
   const app = new Hono<Env>();
+  const adsUrl = deps.config.PUBLIC_ADS_URL ?? 'http://localhost:8082';
+  const report = async (c: Ctx) => {
+    const partner = await partnerFor(deps, c, c.req.param('partner')!);
+    const period = parsePeriod(c.req.query(), deps.now());
+    const done = deps.metrics.reportSeconds.startTimer({ report: 'partner' });
+    try {
+      return await partnerReport(deps.db, partner, period);
+    } finally {
+      done();
+    }
+  };
   app.get('/partners/:partner', async (c) => {
-    const partner = await partnerFor(deps, c, c.req.param('partner'));
-    const report = await partnerReport(deps.db, partner, parsePeriod(c.req.query(), deps.now()));
-    return c.html(
-      partnerPage(c.get('session')!, report, adTags(deps.config.PUBLIC_ADS_URL ?? 'http://localhost:8082', partner.id)),
-    );
+    const r = await report(c);
+    return c.html(partnerPage(c.get('session')!, r, adTags(adsUrl, r.partner.id)));
   });
   app.get('/api/partners/:partner/report', async (c) => {
-    const partner = await partnerFor(deps, c, c.req.param('partner'));
-    const report = await partnerReport(deps.db, partner, parsePeriod(c.req.query(), deps.now()));
-    return c.json({ ...report, tags: adTags(deps.config.PUBLIC_ADS_URL ?? 'http://localhost:8082', partner.id) });
+    const r = await report(c);
+    return c.json({ ...r, tags: adTags(adsUrl, r.partner.id) });
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { CliError, parseOrigin, upsertProducts } from '@rt/cli';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { type Env, siteFor } from '../auth/guard';
+import { type Ctx, type Env, siteFor } from '../auth/guard';
 import type { Deps } from '../deps';
 import { HttpError } from '../errors';
 import { checkFeed } from '../feed-import';
@@ -54,15 +54,18 @@ export function siteRoutes(deps: Deps): Hono<Env> {
   const saveOrigins = (id: string, origins: string[]) =>
     deps.db.updateTable('sites').set({ allowed_origins: origins }).where('id', '=', id).execute();
 
-  app.get('/sites/:site', async (c) => {
-    const site = await siteFor(deps, c, c.req.param('site'));
-    const report = await siteReport(deps.db, site, parsePeriod(c.req.query(), deps.now()));
-    return c.html(sitePage(who(c), report));
-  });
-  app.get('/api/sites/:site/report', async (c) => {
-    const site = await siteFor(deps, c, c.req.param('site'));
-    return c.json(await siteReport(deps.db, site, parsePeriod(c.req.query(), deps.now())));
-  });
+  const report = async (c: Ctx) => {
+    const site = await siteFor(deps, c, c.req.param('site')!);
+    const period = parsePeriod(c.req.query(), deps.now());
+    const done = deps.metrics.reportSeconds.startTimer({ report: 'site' });
+    try {
+      return await siteReport(deps.db, site, period);
+    } finally {
+      done();
+    }
+  };
+  app.get('/sites/:site', async (c) => c.html(sitePage(who(c), await report(c))));
+  app.get('/api/sites/:site/report', async (c) => c.json(await report(c)));
 
   app.get('/sites/:site/install', async (c) => {
     const site = await siteFor(deps, c, c.req.param('site'));
