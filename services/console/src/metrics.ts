@@ -20,3 +20,17 @@ export function createConsoleMetrics(registry: Registry) {
     }),
   };
 }
+
+/** Runs one report's reading, timed into rt_console_report_seconds. */
+export async function timedReport<T>(
+  m: ConsoleMetrics,
+  report: 'site' | 'partner',
+  read: () => Promise<T>,
+): Promise<T> {
+  const done = m.reportSeconds.startTimer({ report });
+  try {
+    return await read();
+  } finally {
+    done();
+  }
+}

@@ -2,6 +2,7 @@ import { SIZES } from '@rt/ads';
 import { Hono } from 'hono';
 import { type Ctx, type Env, partnerFor } from '../auth/guard';
 import type { Deps } from '../deps';
+import { timedReport } from '../metrics';
 import { partnerReport } from '../reports/partner-report';
 import { parsePeriod } from '../reports/period';
 import { partnerPage } from '../views/partner';
@@ -22,12 +23,7 @@ export function partnerRoutes(deps: Deps): Hono<Env> {
   const report = async (c: Ctx) => {
     const partner = await partnerFor(deps, c, c.req.param('partner')!);
     const period = parsePeriod(c.req.query(), deps.now());
-    const done = deps.metrics.reportSeconds.startTimer({ report: 'partner' });
-    try {
-      return await partnerReport(deps.db, partner, period);
-    } finally {
-      done();
-    }
+    return timedReport(deps.metrics, 'partner', () => partnerReport(deps.db, partner, period));
   };
   app.get('/partners/:partner', async (c) => {
     const r = await report(c);

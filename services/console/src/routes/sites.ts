@@ -5,6 +5,7 @@ import { type Ctx, type Env, siteFor } from '../auth/guard';
 import type { Deps } from '../deps';
 import { HttpError } from '../errors';
 import { checkFeed } from '../feed-import';
+import { timedReport } from '../metrics';
 import { parsePeriod } from '../reports/period';
 import { siteReport } from '../reports/site-report';
 import { type FeedPreview, installPage } from '../views/install';
@@ -57,12 +58,7 @@ export function siteRoutes(deps: Deps): Hono<Env> {
   const report = async (c: Ctx) => {
     const site = await siteFor(deps, c, c.req.param('site')!);
     const period = parsePeriod(c.req.query(), deps.now());
-    const done = deps.metrics.reportSeconds.startTimer({ report: 'site' });
-    try {
-      return await siteReport(deps.db, site, period);
-    } finally {
-      done();
-    }
+    return timedReport(deps.metrics, 'site', () => siteReport(deps.db, site, period));
   };
   app.get('/sites/:site', async (c) => c.html(sitePage(who(c), await report(c))));
   app.get('/api/sites/:site/report', async (c) => c.json(await report(c)));
