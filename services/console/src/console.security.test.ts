@@ -115,6 +115,27 @@ describe('sessions', () => {
     });
     expect(res.status).toBe(403);
     expect(res.headers.get('set-cookie')).toBeNull();
+    // A page of another site that names the console's host in its own URL is still another origin.
+    const spoof = await h.request('/login', {
+      method: 'POST',
+      headers: { origin: 'https://localhost.evil.example', host: 'localhost:8083' },
+      body: form({ email: 'a@shop.example', password: PASSWORD }),
+    });
+    expect(spoof.status).toBe(403);
+  });
+
+  it('accepts a sign-in from the public origin, or from the very host the browser addressed', async () => {
+    for (const [origin, host] of [
+      ['http://localhost:8083', 'localhost:8083'],
+      ['http://127.0.0.1:8083', '127.0.0.1:8083'],
+    ]) {
+      const res = await h.request('/login', {
+        method: 'POST',
+        headers: { origin: origin!, host: host! },
+        body: form({ email: 'a@shop.example', password: PASSWORD }),
+      });
+      expect(res.status, origin).toBe(303);
+    }
   });
 
   it('redirects after sign-in only within the console (no open redirect through next=)', async () => {

@@ -8,6 +8,13 @@ import { loginPage } from '../views/login';
 
 /** Only a path of this console: `next=//evil.example` must not turn sign-in into an open redirect. */
 const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : '/');
+const hostOf = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+};
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** GET/POST /login; POST /logout is in `logoutRoutes` (it needs a session and its CSRF token). */
@@ -19,8 +26,12 @@ export function loginRoutes(deps: Deps): Hono<Env> {
   });
   app.post('/login', async (c) => {
     // No session yet, so no CSRF token: a form posted from another origin is refused instead.
+    // The console's public origin, or the host the browser itself addressed (127.0.0.1 rather
+    // than localhost in development): a page of another site never matches either.
     const origin = c.req.header('origin');
-    if (origin && origin !== deps.origin) throw new HttpError(403, 'sign in from the console itself');
+    if (origin && origin !== deps.origin && hostOf(origin) !== c.req.header('host')) {
+      throw new HttpError(403, 'sign in from the console itself');
+    }
     const body = await c.req.parseBody();
     const email = field(body.email, 254).trim().toLowerCase();
     const password = field(body.password, 1025);
