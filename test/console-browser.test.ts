@@ -1,6 +1,8 @@
 // The console in Chromium after the demo story has run: a merchant signs in, reads figures that
 // match the analytics views, adds an origin, uploads a feed and signs out; a partner sees its
-// slots. Screenshots of each page go to docs/console/ (docs/console.md shows them).
+// slots. Screenshots of each page: see `shot` (docs/console.md shows them).
+
+import { writeFileSync } from 'node:fs';
 import { seedConsoleDemo, startConsole } from '@rt/console';
 import { freePort } from '@rt/dev-servers';
 import { createLogger } from '@rt/runtime';
@@ -18,7 +20,14 @@ let browser: Browser;
 let consoleUrl: string;
 let closeConsole: () => Promise<void>;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/console/${name}.png`, fullPage: true });
+/**
+ * Every run screenshots each page into test-results/; with RT_UPDATE_SCREENSHOTS=1 into
+ * docs/console/ as well (the ports in them change every run, so the docs are refreshed on purpose).
+ */
+const shot = async (page: Page, name: string) => {
+  const png = await page.screenshot({ path: `test-results/console-${name}.png`, fullPage: true });
+  if (process.env.RT_UPDATE_SCREENSHOTS === '1') writeFileSync(`docs/console/${name}.png`, png);
+};
 
 /** The demo story: view and cart a product, see it in the news ads, buy it. */
 async function runStory(): Promise<void> {
