@@ -54,6 +54,7 @@ describe('npm start as a process', { timeout: 120_000 }, () => {
       PIXEL_PORT: String(await freePort()),
       INGESTER_PORT: String(await freePort()),
       ADS_PORT: String(await freePort()),
+      CONSOLE_PORT: String(await freePort()),
       DEMO_SHOP_PORT: String(await freePort()),
       DEMO_NEWS_PORT: String(await freePort()),
     };
@@ -79,6 +80,11 @@ describe('npm start as a process', { timeout: 120_000 }, () => {
       .poll(() => /Ctrl-C stops everything|"msg":"pixel listening"/.test(out), { timeout: 90_000, interval: 100 })
       .toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.PIXEL_PORT}/healthz`)).status).toBe(200);
+    if (out.includes('Ctrl-C stops everything')) {
+      // The whole platform: the console runs too, with the demo's users printed.
+      expect((await fetch(`http://127.0.0.1:${ports.CONSOLE_PORT}/healthz`)).status).toBe(200);
+      expect(out).toContain('sign in as merchant@demo-shop.example / demo-shop-console');
+    }
 
     process.kill(group ? -pid : pid, signal);
     // Every process it started has exited.

@@ -3,6 +3,7 @@
 
 import { startAds } from '@rt/ads';
 import { ConfigError, loadConfig } from '@rt/config';
+import { seedConsoleDemo, startConsole } from '@rt/console';
 import { createDb, migrateToLatest } from '@rt/db';
 import { seedDemo, startDemo } from '@rt/demo';
 import { EmbeddedPostgresError } from '@rt/dev-servers';
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
   const db = createDb(database.url, { max: 2 });
   const applied = await migrateToLatest(db);
   if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
-  if (config.SEED_DEMO === '1') await seedDemo(db, config);
+  let consoleUsers: Awaited<ReturnType<typeof seedConsoleDemo>> | [] = [];
+  if (config.SEED_DEMO === '1') {
+    await seedDemo(db, config);
+    consoleUsers = await seedConsoleDemo(db);
+  }
   await db.destroy();
 
   // Started in dependency order; the shutdown closes in the same order: HTTP-facing first.
@@ -33,11 +38,14 @@ async function main(): Promise<void> {
   shutdown.add('ads', ads.close);
   const demo = await startDemo(config);
   shutdown.add('demo sites', demo.close);
+  const console_ = await startConsole(config);
+  shutdown.add('console', console_.close);
   const ingester = await startIngester(config);
   shutdown.add('ingester', ingester.close);
   shutdown.add('postgres', database.stop);
 
-  printWelcome(config, { pixel: pixel.port, ads: ads.port, ingester: ingester.port, ...demo }, database);
+  const ports = { pixel: pixel.port, ads: ads.port, ingester: ingester.port, ...demo };
+  printWelcome(config, ports, database, consoleUsers);
 }
 
 main().catch((err) => {

@@ -8,7 +8,12 @@ interface Ports {
   newsPort: number;
 }
 
-export function printWelcome(config: Config, ports: Ports, database: { url: string; embedded: boolean }): void {
+export function printWelcome(
+  config: Config,
+  ports: Ports,
+  database: { url: string; embedded: boolean },
+  consoleUsers: ReadonlyArray<{ email: string; password: string }> = [],
+): void {
   const shop = `http://127.0.0.1:${ports.shopPort}`;
   const news = `http://[::1]:${ports.newsPort}`;
   const queue = config.REDIS_URL ? `Redis (${config.REDIS_URL})` : 'PostgreSQL (BullMQ Postgres backend)';
@@ -20,6 +25,8 @@ export function printWelcome(config: Config, ports: Ports, database: { url: stri
     `  demo news (partner)     ${news}`,
     `  pixel                   ${config.PUBLIC_PIXEL_URL}  (tag.js, p.gif, /v1/events, /metrics)`,
     `  ads                     ${config.PUBLIC_ADS_URL}  (ad.js, /v1/ad, /metrics)`,
+    `  console                 ${config.PUBLIC_CONSOLE_URL}  (merchants and partners sign in; docs/console.md)`,
+    ...consoleUsers.map((u) => `      sign in as ${u.email} / ${u.password}`),
     `  ingester                http://localhost:${ports.ingester}/metrics`,
     `  database                ${database.embedded ? `embedded PostgreSQL ${database.url}` : 'DATABASE_URL'}`,
     `  queue                   ${queue}`,

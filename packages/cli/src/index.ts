@@ -1,5 +1,10 @@
 export { EXAMPLES, fillPlaceholders } from './analytics/examples';
+export { checkText } from './catalog/formats';
+export { csvFormat } from './catalog/formats/csv';
+export { upsertProducts } from './catalog/upsert';
+export { type FeedError, type FeedProduct, validateFeed } from './catalog/validate';
 export { ROLLUPS } from './commands/analytics';
 export { CliContext, CliError, type CliIO, DEV_DATABASE_URL } from './context';
 export { type GenerateOptions, type GenerateSummary, generate } from './generate/generate';
+export { parseOrigin, parseSlug } from './origins';
 export { buildProgram, run } from './program';

@@ -11,6 +11,7 @@ import { registerOwners } from './commands/owners';
 import { registerPartitions } from './commands/partitions';
 import { registerSpool } from './commands/spool';
 import { registerStatus } from './commands/status';
+import { registerUsers } from './commands/users';
 import { CliContext, CliError, type CliIO, DEV_DATABASE_URL } from './context';
 
 const ENV_HELP = `
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, ctx = new CliContext(io)): Command {
     registerAnalystPassword,
     registerAnalytics,
     registerGenerate,
+    registerUsers,
   ]) {
     register(program, ctx);
   }

@@ -55,10 +55,12 @@ const schema = z.object({
   PIXEL_PORT: port(8080),
   INGESTER_PORT: port(8081),
   ADS_PORT: port(8082),
+  CONSOLE_PORT: port(8083),
   DEMO_SHOP_PORT: port(3000),
   DEMO_NEWS_PORT: port(3001),
   PUBLIC_PIXEL_URL: url('http://localhost:8080'),
   PUBLIC_ADS_URL: url('http://localhost:8082'),
+  PUBLIC_CONSOLE_URL: url('http://localhost:8083'),
   COOKIE_DOMAIN: z
     .string()
     .regex(/^\.?[a-z0-9.-]+$/i, 'must be a domain name such as example.com')

@@ -20,6 +20,8 @@ export interface DbOptions {
    * their first five runs: for hot lookups whose plan does not depend on the values.
    */
   genericPlans?: boolean;
+  /** No JIT compiling: it costs seconds on report queries that run in milliseconds (docs/schema.md). */
+  jitOff?: boolean;
 }
 
 export function createPool(url: string, opts: DbOptions = {}): pg.Pool {
@@ -30,7 +32,10 @@ export function createPool(url: string, opts: DbOptions = {}): pg.Pool {
     idleTimeoutMillis: 30_000,
     application_name: opts.applicationName ?? 'retarget',
     statement_timeout: opts.statementTimeoutMs || undefined,
-    options: opts.genericPlans ? '-c plan_cache_mode=force_generic_plan' : undefined,
+    options:
+      [opts.genericPlans && '-c plan_cache_mode=force_generic_plan', opts.jitOff && '-c jit=off']
+        .filter(Boolean)
+        .join(' ') || undefined,
   });
   // A dropped idle connection (Postgres restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

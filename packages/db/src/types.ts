@@ -195,6 +195,33 @@ export interface ConversionsTable {
   created_at: CreatedAt;
 }
 
+export type ConsoleRole = 'merchant' | 'partner' | 'admin';
+
+export interface ConsoleUsersTable {
+  email: string;
+  /** scrypt, as packages/users formats it. */
+  password_hash: string;
+  role: ConsoleRole;
+  sites: ColumnType<string[], string[] | undefined, string[]>;
+  partners: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+}
+
+export interface ConsoleSessionsTable {
+  /** SHA-256 of the cookie's id: the id itself is never stored. */
+  id_hash: string;
+  email: string;
+  csrf: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface ConsoleLoginFailuresTable {
+  /** `email:<address>` or `addr:<client address>`. */
+  key: string;
+  failed_at: Timestamp;
+}
+
 export interface Database {
   sites: SitesTable;
   partners: PartnersTable;
@@ -212,6 +239,9 @@ export interface Database {
   impressions: ImpressionsTable;
   clicks: ClicksTable;
   conversions: ConversionsTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_login_failures: ConsoleLoginFailuresTable;
 }
 
 export type Site = Selectable<SitesTable>;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { type CliContext, CliError } from '../context';
 import { scramVerifier } from '../scram';
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
   return text;

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 describe('rt analytics refresh', () => {
-  it('rolls finished days up into the three rollups', async () => {
+  it('rolls finished days up into every rollup', async () => {
     const v = visitor();
     await insertEvents(env.db, [
       { visitor: v, type: 'view_item', ts: at(3, 10) },
@@ -33,11 +33,14 @@ describe('rt analytics refresh', () => {
       .execute();
     const res = await runCli(['analytics', 'refresh'], { databaseUrl: env.databaseUrl });
     expect(res.code).toBe(0);
-    expect(res.stdout.match(/^refreshed analytics\.\w+_rollup in [\d.]+s$/gm)).toHaveLength(3);
-    const { rows } = await sql<{ f: number; c: number; a: number }>`select
+    expect(res.stdout.match(/^refreshed analytics\.\w+_rollup in [\d.]+s$/gm)).toHaveLength(6);
+    const { rows } = await sql<Record<string, number>>`select
       (select count(*)::int from analytics.funnel_daily_rollup) as f,
       (select count(*)::int from analytics.cookie_health_rollup) as c,
-      (select count(*)::int from analytics.ad_impressions_rollup) as a`.execute(env.db);
-    expect(rows[0]).toEqual({ f: 1, c: 1, a: 1 }); // today stays live
+      (select count(*)::int from analytics.ad_impressions_rollup) as a,
+      (select count(*)::int from analytics.visitors_daily_rollup) as v,
+      (select count(*)::int from analytics.ad_products_rollup) as p,
+      (select count(*)::int from analytics.ad_slots_rollup) as s`.execute(env.db);
+    expect(rows[0]).toEqual({ f: 1, c: 1, a: 1, v: 1, p: 1, s: 1 }); // today stays live
   });
 });

@@ -6,6 +6,9 @@ export const ROLLUPS = [
   'analytics.funnel_daily_rollup',
   'analytics.cookie_health_rollup',
   'analytics.ad_impressions_rollup',
+  'analytics.visitors_daily_rollup',
+  'analytics.ad_products_rollup',
+  'analytics.ad_slots_rollup',
 ] as const;
 
 export function registerAnalytics(program: Command, ctx: CliContext): void {
@@ -13,7 +16,8 @@ export function registerAnalytics(program: Command, ctx: CliContext): void {
   analytics
     .command('refresh')
     .description(
-      'Recompute the daily rollups behind analytics.funnel_daily, cookie_health and ad_performance up to yesterday ' +
+      'Recompute the daily rollups behind analytics.funnel_daily, cookie_health, ad_performance, visitors_daily, ' +
+        'ad_products_daily and ad_slots_daily up to yesterday ' +
         '(UTC); run it daily, e.g. from cron at 00:15 UTC. Views stay correct without it, only slower.',
     )
     .action(async () => {

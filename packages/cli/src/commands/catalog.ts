@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { checkText, FEED_COLUMNS, FORMATS, formatFor, type RawRow } from '../catalog/formats';
+import { upsertProducts } from '../catalog/upsert';
 import { validateFeed } from '../catalog/validate';
 import { type CliContext, CliError } from '../context';
 import { parseSlug } from '../origins';
 import { progress } from '../progress';
 
-const CHUNK = 1000;
 const MAX_ERRORS_SHOWN = 20;
 
 async function knownSite(ctx: CliContext, site: string): Promise<void> {
@@ -62,30 +61,8 @@ export function registerCatalog(program: Command, ctx: CliContext): void {
       await knownSite(ctx, opts.site);
       const db = ctx.getDb();
       const bar = progress(ctx.io.stderr, 'importing', products.length);
-      const now = new Date();
       try {
-        await db.transaction().execute(async (trx) => {
-          for (let i = 0; i < products.length; i += CHUNK) {
-            const chunk = products.slice(i, i + CHUNK).map((p) => ({ ...p, site_id: opts.site, updated_at: now }));
-            await trx
-              .insertInto('products')
-              .values(chunk)
-              .onConflict((oc) =>
-                oc.columns(['site_id', 'id']).doUpdateSet({
-                  name: sql`excluded.name`,
-                  price: sql`excluded.price`,
-                  currency: sql`excluded.currency`,
-                  url: sql`excluded.url`,
-                  image: sql`excluded.image`,
-                  category: sql`excluded.category`,
-                  updated_at: sql`excluded.updated_at`,
-                  removed_at: null,
-                }),
-              )
-              .execute();
-            bar.update(Math.min(i + CHUNK, products.length));
-          }
-        });
+        await upsertProducts(db, opts.site, products, new Date(), (done) => bar.update(done));
       } finally {
         bar.stop();
       }
