@@ -1,10 +1,10 @@
-import { loadConfig } from '@rt/config';
+import { loadConfigOrExit } from '@rt/config';
 import { createDb } from '@rt/db';
 import { createLogger, Shutdown } from '@rt/runtime';
 import { seedDemo } from './seed';
 import { startDemo } from './server';
 
-const config = loadConfig();
+const config = loadConfigOrExit('demo');
 const logger = createLogger('demo', config.LOG_LEVEL);
 const demo = await startDemo(config, { logger });
 new Shutdown(logger).add('demo sites', () => demo.close()).onSignals();

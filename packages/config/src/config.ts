@@ -41,7 +41,16 @@ const schema = z.object({
   SEED_DEMO: z.enum(['0', '1']).default('1'),
   DATA_DIR: z.string().default('.data'),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  // Set: /metrics, /healthz and /readyz leave the public port for a listener of their own here.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('::'),
 });
+
+/** Every variable loadConfig reads (deployment manifests are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
+
+/** What production must be given: there is no embedded database nor generated secret there. */
+const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'SECRET'] as const;
 
 export type Config = z.infer<typeof schema>;
 
@@ -50,12 +59,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment: ${issues.join('; ')}`);
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.SECRET) {
-    throw new ConfigError('invalid environment:\n  SECRET: required in production');
+  if (config.NODE_ENV === 'production') {
+    const missing = REQUIRED_IN_PRODUCTION.filter((key) => !config[key]);
+    if (missing.length) {
+      throw new ConfigError(`invalid environment: ${missing.map((k) => `${k}: required in production`).join('; ')}`);
+    }
   }
   return config;
+}
+
+/**
+ * loadConfig at a process's start: a bad environment is the operator's input, not a bug, so it
+ * prints one line naming the variable (no stack) and exits 1.
+ */
+export function loadConfigOrExit(program: string, env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${program}: ${err.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,2 +1,2 @@
-export { type Config, ConfigError, loadConfig } from './config';
+export { CONFIG_KEYS, type Config, ConfigError, loadConfig, loadConfigOrExit } from './config';
 export { dataDir, loadOrCreateSecret } from './secret';

@@ -69,6 +69,10 @@ async function importWithoutSignalHooks() {
 
 /** An embedded PostgreSQL kept under dir (persistent), on the given port. */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<Started> {
+  // Production's data lives in an operated PostgreSQL, never in a throwaway one beside a service.
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('embedded PostgreSQL is for development only: set DATABASE_URL (NODE_ENV=production)');
+  }
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const databaseDir = resolve(dir);
   mkdirSync(join(databaseDir, '..'), { recursive: true });

@@ -1,8 +1,8 @@
 import { type Config, loadOrCreateSecret } from '@rt/config';
 import { createPool, type Database, type Db } from '@rt/db';
-import { createLogger, type Logger, type Registry } from '@rt/runtime';
+import { createLogger, type Logger, type Registry, watchDependencies } from '@rt/runtime';
 import { Redis } from 'ioredis';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
 import { CapsCache } from './decide/caps-cache';
@@ -125,6 +125,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
     : createMetrics();
+  const [probeDb, probeRedis] = [db, redis];
+  watchDependencies(registry, {
+    postgres: () => sql`select 1`.execute(probeDb),
+    ...(probeRedis ? { redis: () => probeRedis.ping() } : {}),
+  });
   return {
     config,
     db,

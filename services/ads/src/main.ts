@@ -1,8 +1,8 @@
-import { loadConfig } from '@rt/config';
+import { loadConfigOrExit } from '@rt/config';
 import { createLogger, Shutdown } from '@rt/runtime';
 import { startAds } from './server';
 
-const config = loadConfig();
+const config = loadConfigOrExit('ads');
 const logger = createLogger('ads', config.LOG_LEVEL);
 try {
   const server = await startAds(config, { logger });

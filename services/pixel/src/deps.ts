@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Config, ConfigError, dataDir } from '@rt/config';
 import { createDb, type Db } from '@rt/db';
 import { QueueBackend } from '@rt/queue';
-import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
+import { createLogger, createRegistry, type Logger, type Registry, watchDependencies } from '@rt/runtime';
 import { Batcher, type BatcherOptions } from './batcher';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { createPixelMetrics, type PixelMetrics } from './metrics';
@@ -39,7 +39,7 @@ export interface DepsOverrides {
 
 export async function createDeps(config: Config, o: DepsOverrides = {}): Promise<Deps> {
   if (!config.DATABASE_URL && !(o.db && o.queue)) {
-    throw new ConfigError('invalid environment:\n  DATABASE_URL: required to run the pixel on its own');
+    throw new ConfigError('invalid environment: DATABASE_URL: required to run the pixel on its own');
   }
   const databaseUrl = config.DATABASE_URL ?? '';
   const logger = o.logger ?? createLogger('pixel', config.LOG_LEVEL);
@@ -65,6 +65,10 @@ export async function createDeps(config: Config, o: DepsOverrides = {}): Promise
     maxWaitMs: 10,
     maxBytes: 1024 * 1024,
     ...o.batch,
+  });
+  watchDependencies(registry, {
+    postgres: () => db.selectNoFrom((eb) => eb.val(1).as('one')).execute(),
+    ...(queue.kind === 'redis' ? { redis: () => delivery.ping() } : {}),
   });
   await sites.start();
   delivery.start();

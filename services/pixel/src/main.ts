@@ -1,8 +1,8 @@
-import { loadConfig } from '@rt/config';
+import { loadConfigOrExit } from '@rt/config';
 import { createLogger, Shutdown } from '@rt/runtime';
 import { startPixel } from './server';
 
-const config = loadConfig();
+const config = loadConfigOrExit('pixel');
 const logger = createLogger('pixel', config.LOG_LEVEL);
 try {
   const pixel = await startPixel(config, { logger });
