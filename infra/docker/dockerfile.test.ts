@@ -66,7 +66,9 @@ describe('infra/docker/Dockerfile', () => {
     expect(steps).toContain('npm run build');
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
     expect(scripts.build).toBe('node infra/build/build.mjs');
-    expect(steps.join('\n')).not.toMatch(/npm install|esbuild|tsc /);
+    // Dependencies come from the lockfile only (installing npm itself aside); no build but the script.
+    expect(steps.join('\n')).not.toMatch(/npm (install|i) (?!-g npm@\$\{NPM_VERSION\}$)|esbuild|tsc /m);
+    expect(steps.indexOf(ciInstall as string)).toBeLessThan(steps.indexOf('npm run build'));
   });
 
   it('prunes dev dependencies before the runtime stage takes node_modules', () => {

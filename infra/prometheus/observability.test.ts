@@ -227,7 +227,8 @@ describe('Prometheus over the running services', { timeout: 90_000 }, () => {
   it('fires RetargetIngestionStalled once the ingester stops while events arrive', async () => {
     const stalled = async () =>
       (await api('/api/v1/alerts')).data.alerts.filter((a: any) => a.labels.alertname === 'RetargetIngestionStalled');
-    expect(await stalled()).toEqual([]);
+    // Inactive while the ingester keeps up (polled: a loaded machine may let it fall behind briefly).
+    await until(stalled, (a) => a.length === 0, 30_000, 'the alert inactive while ingesting');
     await ingester.close();
     const firing = await until(stalled, (a) => a.some((x: any) => x.state === 'firing'), 45_000, 'the alert firing');
     expect(firing[0].labels.severity).toBe('critical');
