@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Workspace directories from the root package.json's globs (`dir/*` or a plain `dir`). */
-export function workspaces() {
+function workspaces() {
   const globs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
   return globs.flatMap((g) => {
     if (!g.endsWith('/*')) return [g];
@@ -29,7 +29,7 @@ export function workspaces() {
 }
 
 /** The workspaces that are programs: those with a src/main.ts. */
-export const entries = () => workspaces().filter((w) => existsSync(join(root, w, 'src', 'main.ts')));
+const entries = () => workspaces().filter((w) => existsSync(join(root, w, 'src', 'main.ts')));
 
 // @rt/* and relative imports are bundled; any other bare import stays a runtime import.
 const externalDeps = {
@@ -55,6 +55,7 @@ async function buildOne(ws) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const result = await build({
+    absWorkingDir: root,
     entryPoints: [join(dir, 'src', 'main.ts')],
     outfile: join(out, 'main.js'),
     bundle: true,
