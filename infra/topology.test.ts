@@ -170,6 +170,27 @@ describe('infra/compose.yaml', () => {
     }
   });
 
+  it('is what Prometheus scrapes and Grafana reads', () => {
+    const prometheus = parseYaml(readFileSync(join(here, 'prometheus/prometheus.yml'), 'utf8'));
+    const targets = prometheus.scrape_configs.flatMap((job: any) =>
+      job.static_configs.flatMap((c: any) => c.targets.map((t: string) => [job.job_name, t])),
+    );
+    // Every app service but the migration job is scraped on its METRICS_PORT, under its role's job.
+    const expected = apps
+      .filter(([name]) => name !== 'migrate')
+      .map(([name, s]) => [s.command[0], `${name}:${s.environment.METRICS_PORT}`]);
+    expect(targets.sort()).toEqual(expected.sort());
+    const datasources = parseYaml(
+      readFileSync(join(here, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ).datasources;
+    expect(datasources[0].url).toBe('http://prometheus:9090');
+    const dashboard = JSON.parse(readFileSync(join(here, 'grafana/dashboards/retarget.json'), 'utf8'));
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(datasources[0].uid);
+    const provider = parseYaml(readFileSync(join(here, 'grafana/provisioning/dashboards/retarget.yml'), 'utf8'));
+    const mounted = compose.services.grafana.volumes.map((v: string) => v.split(':')[1]);
+    expect(mounted).toContain(provider.providers[0].options.path);
+  });
+
   it('sets only variables the services read, with production mode and both secrets', () => {
     for (const [name, s] of apps) {
       const env = s.environment as Record<string, string>;
