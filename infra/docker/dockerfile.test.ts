@@ -47,13 +47,16 @@ describe('infra/docker/Dockerfile', () => {
     const lines = new Set(runtime.map((i) => i.getRange().start.line));
     const copies = dockerfile.getCOPYs().filter((c) => lines.has(c.getRange().start.line));
     expect(copies.length).toBeGreaterThan(0);
-    for (const c of copies)
+    for (const c of copies) {
       expect(
         c
           .getFlags()
           .find((f) => f.getName() === 'from')
           ?.getValue(),
       ).toBe('build');
+      // The code stays root's: the unprivileged process cannot rewrite what it runs.
+      expect(c.getFlags().find((f) => f.getName() === 'chown')).toBeUndefined();
+    }
   });
 
   it('installs from the lockfile and builds with the commands CI and the tests run', () => {
