@@ -125,7 +125,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
     : createMetrics();
-  const [probeDb, probeRedis] = [db, redis];
+  const probeDb = db;
+  // Reachability has its own connection: the decisions' client gives up on a command after 30 ms,
+  // which a busy moment exceeds without Redis being unreachable (that is a fallback, not an outage).
+  const probeRedis = redis ? redis.duplicate({ commandTimeout: 1000, lazyConnect: true }) : null;
+  if (probeRedis) {
+    probeRedis.on('error', () => {});
+    closers.push(() => probeRedis.quit().catch(() => probeRedis.disconnect()));
+  }
   watchDependencies(registry, {
     postgres: () => sql`select 1`.execute(probeDb),
     ...(probeRedis ? { redis: () => probeRedis.ping() } : {}),
