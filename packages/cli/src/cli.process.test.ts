@@ -6,7 +6,7 @@ const bin = join(import.meta.dirname, '..', 'bin', 'rt.js');
 const rt = (...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unreachable' },
+    env: { PATH: process.env.PATH, RT_FROM_SOURCE: '1', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unreachable' },
     timeout: 60_000,
   });
 

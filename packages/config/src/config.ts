@@ -71,7 +71,16 @@ const schema = z.object({
   // Absolute once loaded: the same folder whichever workspace a service is started from.
   DATA_DIR: z.string().default('.data').transform(resolveDataDir),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  // Set: /metrics, /healthz and /readyz leave the public port for a listener of their own here.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('::'),
 });
+
+/** Every variable loadConfig reads (deployment manifests are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
+
+/** What production must be given: there is no embedded database nor generated secret there. */
+const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'SECRET'] as const;
 
 export type Config = z.infer<typeof schema>;
 
@@ -84,8 +93,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw invalidEnvironment(parsed.error.issues.map((i) => [i.path.join('.'), i.message]));
   }
   const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.SECRET) {
-    throw invalidEnvironment([['SECRET', 'required in production']]);
+  if (config.NODE_ENV === 'production') {
+    const missing = REQUIRED_IN_PRODUCTION.filter((key) => !config[key]);
+    if (missing.length) throw invalidEnvironment(missing.map((k) => [k, 'required in production']));
   }
   return config;
 }

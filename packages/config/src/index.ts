@@ -1,4 +1,5 @@
 export {
+  CONFIG_KEYS,
   type Config,
   ConfigError,
   exitOnConfigError,

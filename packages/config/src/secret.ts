@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config';
+import { type Config, invalidEnvironment } from './config';
 import { resolveDataDir } from './root';
 
 /** The data folder, created if missing (a relative DATA_DIR is relative to the repository root). */
@@ -12,8 +12,10 @@ export function dataDir(config: Pick<Config, 'DATA_DIR'>): string {
 }
 
 /** SECRET from the environment, else one generated once and kept under the data dir (dev only). */
-export function loadOrCreateSecret(config: Pick<Config, 'SECRET' | 'DATA_DIR'>): string {
+export function loadOrCreateSecret(config: Pick<Config, 'SECRET' | 'DATA_DIR' | 'NODE_ENV'>): string {
   if (config.SECRET) return config.SECRET;
+  // Instances of one deployment must share the secret that signs ad URLs: never one of their own.
+  if (config.NODE_ENV === 'production') throw invalidEnvironment([['SECRET', 'required in production']]);
   const file = join(dataDir(config), 'secret');
   try {
     return readFileSync(file, 'utf8').trim();

@@ -85,6 +85,10 @@ export async function startEmbeddedPostgres(
   port: number,
   log: (msg: string) => void = () => {},
 ): Promise<Started> {
+  // Production's data lives in an operated PostgreSQL, never in a throwaway one beside a service.
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('embedded PostgreSQL is for development only: set DATABASE_URL (NODE_ENV=production)');
+  }
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const asRoot = process.getuid?.() === 0;
   let databaseDir = resolve(dir);

@@ -1,4 +1,13 @@
-export { type Listening, type ListenOptions, listen, mountOps } from './http';
+export { type Listening, type ListenOptions, listen, mountOps, type OpsPlacement } from './http';
 export { createLogger, type Logger } from './logger';
-export { Counter, createRegistry, Gauge, Histogram, Registry } from './metrics';
+export {
+  Counter,
+  createRegistry,
+  createResponseCounts,
+  Gauge,
+  Histogram,
+  Registry,
+  type ResponseCounts,
+  watchDependencies,
+} from './metrics';
 export { Shutdown } from './shutdown';

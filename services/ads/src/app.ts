@@ -19,10 +19,15 @@ export function createApp(deps: Deps): Hono {
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   // Ready when Postgres answers. Redis down only degrades (caps are then counted in Postgres),
   // so it must not take every instance out of rotation.
-  mountOps(app, deps.registry, async () => {
-    await sql`select 1`.execute(deps.db);
-    return true;
-  });
+  mountOps(
+    app,
+    deps.registry,
+    async () => {
+      await sql`select 1`.execute(deps.db);
+      return true;
+    },
+    deps.config,
+  );
   app.route('/', tagRoutes(deps));
   app.route('/v1/ad', adRoutes(deps));
   app.route('/v1', trackingRoutes(deps));

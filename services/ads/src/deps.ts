@@ -1,8 +1,8 @@
 import { type Config, loadOrCreateSecret } from '@rt/config';
 import { createPool, type Database, type Db } from '@rt/db';
-import { createLogger, type Logger, type Registry } from '@rt/runtime';
+import { createLogger, type Logger, type Registry, watchDependencies } from '@rt/runtime';
 import { Redis } from 'ioredis';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { RedisCaps } from './decide/caps';
 import { CapsCache } from './decide/caps-cache';
@@ -125,6 +125,18 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const { registry, metrics } = overrides.registry
     ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
     : createMetrics();
+  const probeDb = db;
+  // Reachability has its own connection: the decisions' client gives up on a command after 30 ms,
+  // which a busy moment exceeds without Redis being unreachable (that is a fallback, not an outage).
+  const probeRedis = redis ? redis.duplicate({ commandTimeout: 1000, lazyConnect: true }) : null;
+  if (probeRedis) {
+    probeRedis.on('error', () => {});
+    closers.push(() => probeRedis.quit().catch(() => probeRedis.disconnect()));
+  }
+  watchDependencies(registry, {
+    postgres: () => sql`select 1`.execute(probeDb),
+    ...(probeRedis ? { redis: () => probeRedis.ping() } : {}),
+  });
   return {
     config,
     db,

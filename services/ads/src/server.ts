@@ -7,6 +7,8 @@ import { createDeps, type Deps, type DepsOverrides } from './deps';
 
 export interface AdsServer {
   port: number;
+  /** Where /metrics, /healthz and /readyz answer when METRICS_PORT is set. */
+  opsPort?: number;
   deps: Deps;
   close(): Promise<void>;
 }
@@ -49,9 +51,10 @@ export async function startAds(config: Config, overrides: DepsOverrides = {}): P
   const deps = createDeps(config, overrides);
   const stopRefresh = await warmCaches(deps);
   const http = await listen(createApp(deps), config.ADS_PORT);
-  deps.logger.info({ port: http.port }, 'ads listening');
+  deps.logger.info({ port: http.port, opsPort: http.opsPort }, 'ads listening');
   return {
     port: http.port,
+    opsPort: http.opsPort,
     deps,
     async close() {
       await http.close();

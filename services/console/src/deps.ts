@@ -1,4 +1,4 @@
-import { type Config, ConfigError } from '@rt/config';
+import { type Config, invalidEnvironment } from '@rt/config';
 import { createDb, type Db } from '@rt/db';
 import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
 import { DEFAULT_LIMITS, type LimiterOptions, LoginLimiter } from './auth/login-limiter';
@@ -31,7 +31,7 @@ export interface DepsOverrides {
 
 export function createDeps(config: Config, o: DepsOverrides = {}): Deps {
   if (!config.DATABASE_URL && !o.db) {
-    throw new ConfigError('invalid environment:\n  DATABASE_URL: required to run the console');
+    throw invalidEnvironment([['DATABASE_URL', 'required to run the console']]);
   }
   // Report pages read a few views at once; a report stuck on a slow database is stopped, not kept.
   const db =

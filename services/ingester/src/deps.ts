@@ -1,8 +1,8 @@
 import type { Config } from '@rt/config';
 import { createDb, type Db } from '@rt/db';
 import { createIngestMetrics, type IngestMetrics, type IngestWorkerOptions } from '@rt/ingest';
-import { QueueBackend } from '@rt/queue';
-import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
+import { QueueBackend, type TypedQueue } from '@rt/queue';
+import { createLogger, createRegistry, type Logger, type Registry, watchDependencies } from '@rt/runtime';
 import { sql } from 'kysely';
 
 export class MissingDatabaseError extends Error {
@@ -17,6 +17,8 @@ export interface Deps {
   registry: Registry;
   metrics: IngestMetrics;
   worker: IngestWorkerOptions;
+  /** One producer handle on the events queue for probes (a handle per probe would leak connections). */
+  eventsQueue(): TypedQueue<'events'>;
   /** Closes what createDeps built itself (not what the caller passed in). */
   close(): Promise<void>;
 }
@@ -32,6 +34,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const db = overrides.db ?? createDb(url as string, { max: 10, applicationName: 'rt-ingester' });
   const backend = overrides.backend ?? new QueueBackend({ databaseUrl: url as string, redisUrl: config.REDIS_URL });
   const registry = overrides.registry ?? createRegistry('ingester');
+  let events: TypedQueue<'events'> | undefined;
+  const eventsQueue = overrides.eventsQueue ?? (() => (events ??= backend.queue('events')));
+  watchDependencies(registry, {
+    postgres: () => sql`select 1`.execute(db),
+    ...(backend.kind === 'redis' ? { redis: () => eventsQueue().raw.getJobCounts('wait') } : {}),
+  });
   return {
     config,
     db,
@@ -40,6 +48,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     registry,
     metrics: overrides.metrics ?? createIngestMetrics(registry),
     worker: { retentionDays: config.RETENTION_DAYS, ...overrides.worker },
+    eventsQueue,
     async close() {
       if (!overrides.backend) await backend.close();
       if (!overrides.db) await db.destroy();
@@ -50,6 +59,6 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
 /** Ready when PostgreSQL answers and the events queue can be read. */
 export async function isReady(deps: Deps): Promise<boolean> {
   await sql`select 1`.execute(deps.db);
-  await deps.backend.queue('events').raw.getJobCounts('wait');
+  await deps.eventsQueue().raw.getJobCounts('wait');
   return true;
 }

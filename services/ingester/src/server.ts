@@ -6,6 +6,8 @@ import { createDeps, type DepsOverrides } from './deps';
 
 export interface Ingester {
   port: number;
+  /** Where /metrics, /healthz and /readyz answer when METRICS_PORT is set. */
+  opsPort?: number;
   close(): Promise<void>;
 }
 
@@ -19,10 +21,11 @@ export async function startIngester(config: Config, overrides: DepsOverrides = {
   const workers = await startIngestWorkers(deps, deps.worker);
   const app = createApp(deps);
   const http = await listen(app, config.INGESTER_PORT);
-  deps.logger.info({ port: http.port, queue: deps.backend.kind }, 'ingester started');
+  deps.logger.info({ port: http.port, opsPort: http.opsPort, queue: deps.backend.kind }, 'ingester started');
   let closing: Promise<void> | undefined;
   return {
     port: http.port,
+    opsPort: http.opsPort,
     close() {
       closing ??= (async () => {
         await http.close();

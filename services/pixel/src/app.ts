@@ -20,7 +20,7 @@ export function createApp(deps: Deps): Hono {
   app.get('/tag.js', tagHandler(deps));
   app.get('/v1/optout', optoutHandler(deps));
   app.route('/v1/events', eventsRoutes(deps));
-  mountOps(app, deps.registry, () => deps.delivery.ping());
+  mountOps(app, deps.registry, () => deps.delivery.ping(), deps.config);
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HttpError) {

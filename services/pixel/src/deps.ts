@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Config, dataDir, invalidEnvironment } from '@rt/config';
 import { createDb, type Db } from '@rt/db';
 import { QueueBackend } from '@rt/queue';
-import { createLogger, createRegistry, type Logger, type Registry } from '@rt/runtime';
+import { createLogger, createRegistry, type Logger, type Registry, watchDependencies } from '@rt/runtime';
 import { Batcher, type BatcherOptions } from './batcher';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { createPixelMetrics, type PixelMetrics } from './metrics';
@@ -64,6 +64,10 @@ export async function createDeps(config: Config, o: DepsOverrides = {}): Promise
     maxEvents: 100,
     maxBytes: 1024 * 1024,
     ...o.batch,
+  });
+  watchDependencies(registry, {
+    postgres: () => db.selectNoFrom((eb) => eb.val(1).as('one')).execute(),
+    ...(queue.kind === 'redis' ? { redis: () => delivery.ping() } : {}),
   });
   await sites.start();
   delivery.start();

@@ -6,6 +6,8 @@ import { gifFastPath } from './routes/gif';
 
 export interface RunningPixel {
   port: number;
+  /** Where /metrics, /healthz and /readyz answer when METRICS_PORT is set. */
+  opsPort?: number;
   close(): Promise<void>;
 }
 
@@ -19,10 +21,11 @@ export async function startPixel(config: Config, overrides: DepsOverrides = {}):
     await deps.close(); // e.g. the port is taken: release the queue, db and spool before failing
     throw err;
   }
-  deps.logger.info({ port: http.port, queue: deps.queue.kind }, 'pixel listening');
+  deps.logger.info({ port: http.port, opsPort: http.opsPort, queue: deps.queue.kind }, 'pixel listening');
   let closing: Promise<void> | undefined;
   return {
     port: http.port,
+    opsPort: http.opsPort,
     close: () => {
       closing ??= (async () => {
         await http.close();
