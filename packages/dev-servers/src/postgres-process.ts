@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EmbeddedPostgresError } from './run-as-postgres';
 import { postgresAnswers, type Started } from './servers';
 
@@ -12,6 +12,8 @@ import { postgresAnswers, type Started } from './servers';
  */
 export async function runPostgresAs(nativeDir: string, databaseDir: string, port: number, pwDir: string) {
   const ids = postgresUser();
+  // Parents keep the usual modes (the postgres user must enter them); the cluster's own is 700.
+  mkdirSync(dirname(databaseDir), { recursive: true });
   mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
   chownSync(databaseDir, ids.uid, ids.gid);
   const env = { ...process.env, LC_MESSAGES: 'C' };
