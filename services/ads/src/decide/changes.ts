@@ -8,6 +8,7 @@ import {
 } from '@rt/db';
 import type { Logger } from '@rt/runtime';
 import pg from 'pg';
+import { errorFields } from '../errors';
 
 const MAX_BACKOFF_MS = 5000;
 const PROBE = 'probe:';
@@ -138,7 +139,11 @@ export class ChangeListener {
     if (this.stopped) return;
     this.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 6));
-    this.logger.warn({ err, retryInMs: delay }, 'announcements lost; history and caps caches off until back');
+    // One line: the database going away (a restart, Ctrl-C reaching Postgres too) is no bug.
+    this.logger.warn(
+      { ...(err ? errorFields(err) : {}), retryInMs: delay },
+      'announcements lost; history and caps caches off until back',
+    );
     this.retry = setTimeout(() => void this.connect(), delay);
     this.retry.unref();
   }
