@@ -13,6 +13,7 @@ import { startIngester } from '@rt/ingester';
 import { startPixel } from '@rt/pixel';
 import { createTestEnv, freePort, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cartWritten } from './browser/records';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
 const VISITORS = 30;
@@ -66,7 +67,8 @@ afterAll(async () => {
 async function fallbacks(): Promise<Record<string, number>> {
   const text = await (await fetch(`${adsUrl}/metrics`)).text();
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^ads_deadline_fallbacks_total\{[^}]*cause="(\w+)"[^}]*\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  for (const m of text.matchAll(/^ads_deadline_fallbacks_total\{[^}]*cause="(\w+)"[^}]*\} (\d+)/gm))
+    out[m[1]!] = Number(m[2]);
   return out;
 }
 
@@ -96,24 +98,6 @@ const ad = (cookie: string, slot: string) =>
     return (await r.json()) as Ad;
   });
 
-/** Resolves once the ingester has committed the visitor's cart row for the product. */
-async function cartWritten(vid: string, product: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const row = await env.db
-      .selectFrom('carts')
-      .innerJoin('identities', 'identities.visitor_id', 'carts.visitor_id')
-      .select('carts.product_id')
-      .where('identities.kind', '=', 'rt_vid')
-      .where('identities.value', '=', vid)
-      .where('carts.product_id', '=', product)
-      .executeTakeFirst();
-    if (row) return;
-    if (Date.now() > end) throw new Error(`the cart of ${vid} was not written within 10 s`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /**
  * One visitor's story: views and carts a product; once the change is acknowledged (the ingester
  * committed it and announced it: the ads instance has heard it), waits `offsetMs`, then opens
@@ -125,7 +109,7 @@ async function story(i: number, offsetMs: number): Promise<{ product: string; sl
   const item = { id: p.id, name: p.name, price: p.price, currency: p.currency, url: productUrl(shop, p.id) };
   expect((await send(cookie, [{ type: 'view_item', items: [item] }])).status).toBe(202);
   expect((await send(cookie, [{ type: 'add_to_cart', items: [{ ...item, quantity: 1 }] }])).status).toBe(202);
-  await cartWritten(vid, p.id);
+  await cartWritten(env.db, vid, p.id);
   await ads.deps.announcementsHeard();
   if (offsetMs) await new Promise((r) => setTimeout(r, offsetMs));
   const [beacon, ...slots] = await Promise.all([

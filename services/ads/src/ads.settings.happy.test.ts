@@ -29,7 +29,7 @@ beforeAll(async () => {
   await seedPartner(env.db, 'news');
   for (let i = 1; i <= 4; i++) await seedProduct(env.db, 'shop', `P${i}`, { views: 10 - i });
   await seedProduct(env.db, 'shop', 'SEEN');
-  memory = await testDeps(env, { redis: false });
+  memory = await testDeps(env);
 });
 afterAll(async () => {
   await memory.close();

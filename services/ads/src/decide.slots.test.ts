@@ -48,7 +48,7 @@ describe('two slots on one page', () => {
     // deps on the direct connection, so that pool opens only what decisions need.
     const pool = createPool(proxy.url, { max: 10, genericPlans: true, applicationName: 'rt-ads' });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const memory = await testDeps(env, { redis: false });
+    const memory = await testDeps(env);
     const deps = createDeps(testConfig(env, { redis: false }), {
       db,
       pool,

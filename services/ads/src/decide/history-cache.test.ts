@@ -34,7 +34,7 @@ describe('HistoryCache', () => {
     cache.put(who('c1'), history('v1'), ['v1'], cache.begin());
     expect(cache.get(who('c1', 'e'.repeat(64)))?.visitorId).toBe('v1');
     // An email hash alone is another identity.
-    expect(cache.get(who(null, 'e'.repeat(64)))).toBeUndefined();
+    expect(cache.get({ rtVid: null, emailSha256: 'e'.repeat(64) })).toBeUndefined();
   });
 
   it('neither serves nor stores while announcements are not heard, and losing them drops everything', () => {
