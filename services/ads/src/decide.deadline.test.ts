@@ -39,10 +39,13 @@ afterAll(async () => {
 });
 
 const base = () => `http://127.0.0.1:${server.port}`;
-async function fallbacks(): Promise<number> {
+/** ads_deadline_fallbacks_total, of one cause or all. */
+async function fallbacks(cause?: string): Promise<number> {
   const text = await (await fetch(`${base()}/metrics`)).text();
   let n = 0;
-  for (const m of text.matchAll(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/gm)) n += Number(m[1]);
+  for (const m of text.matchAll(/^ads_deadline_fallbacks_total\{[^}]*cause="(\w+)"[^}]*\} (\d+)/gm)) {
+    if (!cause || m[1] === cause) n += Number(m[2]);
+  }
   return n;
 }
 
@@ -83,6 +86,7 @@ describe('the 50 ms deadline', () => {
     expect(slow.body.visitor).toBe('anonymous');
     expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
     expect(await fallbacks()).toBe(before + 1);
+    expect(await fallbacks('cold_history')).toBe(1);
 
     proxy.delayMs = 0;
     // Connections still busy with the slow statements finish; the next decisions are personal again.
@@ -93,19 +97,36 @@ describe('the 50 ms deadline', () => {
 
   it('sheds load: with the pool busy and a queue behind it, decisions do not wait for it', async () => {
     const v = await seedVisitor(env.db);
+    await addToCart(env.db, v.id, 'shop', 'CART');
+    await server.deps.announcementsHeard();
+    await expect
+      .poll(() => server.deps.history?.get({ rtVid: v.rtVid, emailSha256: null })?.prepared.cart.length, {
+        timeout: 2000,
+        interval: 5,
+      })
+      .toBe(1);
     const before = await fallbacks();
+    const overloadBefore = await fallbacks('overload');
     proxy.delayMs = 3000;
     const started = performance.now();
+    // 40 cookies nobody knows (never cached): each decision needs its own statement.
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () =>
-        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } }).then(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: `rt_vid=unknown-${i}-${v.rtVid}` } }).then(
           (r) => r.json() as Promise<AdJson>,
         ),
       ),
     );
     expect(performance.now() - started).toBeLessThan(2500);
     expect(answers.every((a) => a.products[0]?.reason === 'popular')).toBe(true);
-    expect(await fallbacks()).toBe(before + 30);
+    expect(await fallbacks()).toBe(before + 40);
+    expect(await fallbacks('overload')).toBeGreaterThan(overloadBefore);
+    // A visitor held in memory needs no connection: answered personal, even now.
+    const held = (await (
+      await fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } })
+    ).json()) as AdJson;
+    expect(held.products[0]).toMatchObject({ id: 'CART', reason: 'in_cart' });
+    expect(await fallbacks()).toBe(before + 40);
     proxy.delayMs = 0;
   });
 

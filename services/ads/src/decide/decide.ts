@@ -49,6 +49,20 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const l of lists) yield* l;
 }
 
+/** The database is saturated and this decision needs it: answered from memory at once. */
+class OverloadedError extends Error {
+  override name = 'OverloadedError';
+}
+
+/**
+ * Under overload a decision that needs the database does not queue for it: the visitor is
+ * loaded behind, by the bounded refreshes, so a later decision finds it in memory.
+ */
+function shed(deps: Deps, who: Identity): never {
+  if (deps.history?.live) deps.loads.refresh(who, []);
+  throw new OverloadedError('overloaded');
+}
+
 /** What a decision is waiting on, so a missed deadline can say why. */
 interface Waiting {
   cause: FallbackCause;
@@ -70,6 +84,7 @@ async function profile(
     deps.metrics.historyLookups.inc({ result: 'hit' });
     return { profile: cached, loaded: null };
   }
+  if (!deps.loads.flying(who, withShown) && deps.loads.saturated()) shed(deps, who);
   // Not in memory although the cache is live: a visitor not seen since start (or evicted).
   waiting.cause = cache?.live ? 'cold_history' : 'slow_postgres';
   const loaded = await deps.loads.load(who, withShown);
@@ -84,6 +99,7 @@ async function profile(
  */
 async function shownFor(
   deps: Deps,
+  who: Identity,
   visitorId: string,
   loaded: History | null,
   ticket: ShownTicket | null,
@@ -100,6 +116,7 @@ async function shownFor(
       deps.metrics.capsLookups.inc({ result: 'hit' });
       return held;
     }
+    if (deps.loads.saturated()) shed(deps, who);
     const counts = cache.put(visitorId, await loadShownImpressions(deps.db, visitorId, deps.pool), ticket);
     deps.metrics.capsCached.set(cache.size);
     deps.metrics.capsLookups.inc({ result: 'miss' });
@@ -121,7 +138,7 @@ async function personalized(deps: Deps, req: AdRequest, waiting: Waiting): Promi
   const visitorId = p.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
   waiting.cause = 'slow_postgres';
-  const shown = await shownFor(deps, visitorId, loaded, ticket);
+  const shown = await shownFor(deps, who, visitorId, loaded, ticket);
   // Popular fill: first the merchants this visitor engaged with, then everyone's.
   const popular = p.sites.size
     ? chain(deps.popular.products(p.sites), deps.popular.products())
@@ -157,13 +174,6 @@ function deadline(ms: number): { late: Promise<'late'>; cancel(): void } {
  */
 export async function decide(deps: Deps, req: AdRequest): Promise<Decision> {
   const end = deps.metrics.decisionSeconds.startTimer();
-  // Overloaded: with a full pool and a queue behind it, this decision cannot make its deadline,
-  // and starting its query anyway would only slow the ones already waiting.
-  if (deps.pool && deps.pool.waitingCount >= deps.pool.options.max) {
-    deps.fallbacks.record('overload', req.identity, null);
-    end();
-    return popularOnly(deps, req.n);
-  }
   const waiting: Waiting = { cause: 'slow_postgres' };
   const timer = deadline(deps.deadlineMs);
   const work = personalized(deps, req, waiting);
@@ -172,8 +182,11 @@ export async function decide(deps: Deps, req: AdRequest): Promise<Decision> {
     if (result !== 'late') return result;
     deps.fallbacks.record(waiting.cause, req.identity, work);
   } catch (err) {
-    deps.logger.warn(errorFields(err), 'decision failed, answering popular products');
-    deps.metrics.decisionErrors.inc();
+    if (err instanceof OverloadedError) deps.fallbacks.record('overload', req.identity, null);
+    else {
+      deps.logger.warn(errorFields(err), 'decision failed, answering popular products');
+      deps.metrics.decisionErrors.inc();
+    }
   } finally {
     timer.cancel();
     end();

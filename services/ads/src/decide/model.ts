@@ -111,4 +111,5 @@ export interface PrewarmOptions {
   concurrency: number;
 }
 
-export const DEFAULT_PREWARM: PrewarmOptions = { since: '1 hour', max: 20_000, budgetMs: 4000, concurrency: 4 };
+// Eight at once: before ready no decision needs the pool's ten connections.
+export const DEFAULT_PREWARM: PrewarmOptions = { since: '1 hour', max: 20_000, budgetMs: 4000, concurrency: 8 };

@@ -76,6 +76,20 @@ export class VisitorLoads implements AnnouncementSink {
     return this.deps.capsCache?.live ? 'impressions' : this.deps.redisCaps ? false : 'counts';
   }
 
+  /** A load of this visitor is under way: a decision joining it adds nothing to the pool's queue. */
+  flying(who: Identity, withShown: WithShown): boolean {
+    return this.flights.has(`${withShown}|${HistoryCache.key(who)}`);
+  }
+
+  /**
+   * Every connection busy and as many statements already queued for one: a new statement cannot
+   * make a decision's deadline, and would only slow the ones waiting.
+   */
+  saturated(): boolean {
+    const pool = this.deps.pool;
+    return pool !== null && pool.waitingCount >= pool.options.max;
+  }
+
   /** The visitor's history from Postgres, joining a load of it already under way. */
   load(who: Identity, withShown: WithShown, visitors: Iterable<string> = []): Promise<Loaded> {
     const key = `${withShown}|${HistoryCache.key(who)}`;
