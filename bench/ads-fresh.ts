@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createDb, notifyVisitorChanges } from '@rt/db';
-import { freePort } from '@rt/testkit';
 import { sql } from 'kysely';
-import { spawnNode, waitFor } from './ads-load';
+import { startAdsProcess } from './ads-load';
 import { BENCH_SHAPE, benchCookie } from './ads-seed';
 
 export const FRESH_RATE = 500;
@@ -41,18 +41,10 @@ export async function measureFreshness(
   databaseUrl: string,
   redisUrl: string,
   seconds: number,
-  children: ReturnType<typeof spawnNode>[],
+  children: ChildProcess[],
 ): Promise<FreshResult> {
   const db = createDb(databaseUrl, { max: 4 });
-  const port = await freePort();
-  const child = spawnNode(['services/ads/src/main.ts'], {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    ADS_PORT: String(port),
-    LOG_LEVEL: 'silent',
-    SECRET: randomBytes(32).toString('base64url'),
-  });
-  children.push(child);
+  const { child, port } = await startAdsProcess(databaseUrl, redisUrl, children);
   const recent: Changed[] = [];
   const out: FreshResult = {
     afterChange: 0,
@@ -64,7 +56,6 @@ export async function measureFreshness(
     changes: 0,
   };
   try {
-    await waitFor(`http://127.0.0.1:${port}/readyz`);
     const started = performance.now();
     const until = started + seconds * 1000;
     const url = `http://127.0.0.1:${port}/v1/ad?partner=bench-news&slot=side&n=4&format=json`;

@@ -8,7 +8,7 @@ import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '
 import { sql } from 'kysely';
 import pg from 'pg';
 import { FRESH_RATE, measureFreshness } from './ads-fresh';
-import { maxRate, paced, spawnNode, waitFor } from './ads-load';
+import { maxRate, paced, startAdsProcess, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
 import type { BenchResult } from './context';
 import { procCpuMs } from './proc';
@@ -118,16 +118,7 @@ async function measure(
 ) {
   const databaseUrl = db.url;
   const database = db.name;
-  const port = await freePort();
-  const child = spawnNode(['services/ads/src/main.ts'], {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    ADS_PORT: String(port),
-    LOG_LEVEL: 'silent',
-    SECRET: randomBytes(32).toString('base64url'),
-  });
-  children.push(child);
-  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  const { child, port } = await startAdsProcess(databaseUrl, redisUrl, children);
   // The service reports ready after at most 5 s of start-up, and a cold first start (compiling,
   // connecting) can leave its prewarm still loading: wait for it, as traffic would meet an
   // instance that has been up a little while.

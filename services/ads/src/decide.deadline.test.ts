@@ -39,6 +39,15 @@ afterAll(async () => {
 });
 
 const base = () => `http://127.0.0.1:${server.port}`;
+/** Waits until the announcements had the visitor's history, with its cart, loaded into memory. */
+const heldWithCart = (v: { rtVid: string }) =>
+  expect
+    .poll(() => server.deps.history?.get({ rtVid: v.rtVid, emailSha256: null })?.prepared.cart.length, {
+      timeout: 2000,
+      interval: 5,
+    })
+    .toBe(1);
+
 /** ads_deadline_fallbacks_total, of one cause or all. */
 async function fallbacks(cause?: string): Promise<number> {
   const text = await (await fetch(`${base()}/metrics`)).text();
@@ -60,12 +69,7 @@ describe('the 50 ms deadline', () => {
     // Announced, it was loaded at once: forget it (not through the announcements, which would
     // load it again) so its next decision must read the database.
     await server.deps.announcementsHeard();
-    await expect
-      .poll(() => server.deps.history?.get({ rtVid: cold.rtVid, emailSha256: null })?.prepared.cart.length, {
-        timeout: 2000,
-        interval: 5,
-      })
-      .toBe(1);
+    await heldWithCart(cold);
     server.deps.history?.invalidate([cold.id]);
     server.deps.capsCache?.invalidate([cold.id]);
     const ask = async (who = v) => {
@@ -99,12 +103,7 @@ describe('the 50 ms deadline', () => {
     const v = await seedVisitor(env.db);
     await addToCart(env.db, v.id, 'shop', 'CART');
     await server.deps.announcementsHeard();
-    await expect
-      .poll(() => server.deps.history?.get({ rtVid: v.rtVid, emailSha256: null })?.prepared.cart.length, {
-        timeout: 2000,
-        interval: 5,
-      })
-      .toBe(1);
+    await heldWithCart(v);
     const before = await fallbacks();
     const overloadBefore = await fallbacks('overload');
     proxy.delayMs = 3000;
