@@ -48,6 +48,7 @@ export class ChangeListener {
   private heartbeat: NodeJS.Timeout | undefined;
   private failures = 0;
   private probes = new Map<string, () => void>();
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -126,7 +127,9 @@ export class ChangeListener {
       );
     }
     const notify = CHANNELS.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-    const sent = client.query(`select ${notify}`, params);
+    // One statement at a time on the connection (pg deprecates overlapping ones): probes from
+    // the heartbeat and from callers of caughtUp take turns.
+    const sent = (this.sending = this.sending.catch(() => {}).then(() => client.query(`select ${notify}`, params)));
     return Promise.all([...waits, sent]);
   }
 
