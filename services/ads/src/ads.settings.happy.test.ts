@@ -67,11 +67,12 @@ describe('ads settings from the environment', () => {
     const v = await seedVisitor(env.db);
     await view(env.db, v.id, 'shop', 'SEEN');
     await showSilently(env.db, v.id, 'SEEN', 1);
-    await withDeps(depsFrom({}), async (deps) => {
+    // A relaxed deadline: a new pool's first decision connects, on a busy machine past 50 ms.
+    await withDeps(depsFrom({ ADS_DEADLINE_MS: '5000' }), async (deps) => {
       expect(deps.frequencyCap).toBe(3);
       expect(await firstOf(deps, v.cookie)).toBe('known SEEN:viewed');
     });
-    await withDeps(depsFrom({ ADS_FREQUENCY_CAP: '1' }), async (deps) => {
+    await withDeps(depsFrom({ ADS_FREQUENCY_CAP: '1', ADS_DEADLINE_MS: '5000' }), async (deps) => {
       expect(deps.frequencyCap).toBe(1);
       expect(await firstOf(deps, v.cookie)).toBe('known P1:popular');
     });
@@ -80,16 +81,16 @@ describe('ads settings from the environment', () => {
   it('ADS_LOOKBACK_DAYS: views older than that many days do not count', async () => {
     const v = await seedVisitor(env.db);
     await view(env.db, v.id, 'shop', 'SEEN', 3 * DAY);
-    await withDeps(depsFrom({}), async (deps) => {
+    await withDeps(depsFrom({ ADS_DEADLINE_MS: '5000' }), async (deps) => {
       expect(deps.lookbackDays).toBe(30);
       expect(await firstOf(deps, v.cookie)).toBe('known SEEN:viewed');
     });
     // The statement is built once per process and lookback: this one says 2 days.
-    await withDeps(depsFrom({ ADS_LOOKBACK_DAYS: '2' }), async (deps) => {
+    await withDeps(depsFrom({ ADS_LOOKBACK_DAYS: '2', ADS_DEADLINE_MS: '5000' }), async (deps) => {
       expect(deps.lookbackDays).toBe(2);
       expect(await firstOf(deps, v.cookie)).toBe('known P1:popular');
     });
-    await withDeps(depsFrom({ ADS_LOOKBACK_DAYS: '4' }), async (deps) => {
+    await withDeps(depsFrom({ ADS_LOOKBACK_DAYS: '4', ADS_DEADLINE_MS: '5000' }), async (deps) => {
       expect(await firstOf(deps, v.cookie)).toBe('known SEEN:viewed');
     });
   });

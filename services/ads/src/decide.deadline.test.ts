@@ -1,6 +1,6 @@
 import { createDb } from '@rt/db';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { createDeps } from './deps';
 import { type AdsServer, startAds } from './server';
@@ -31,6 +31,10 @@ beforeAll(async () => {
     { ...testConfig(env, { redis: false }), DATABASE_URL: proxy.url },
     { redisPrefix: env.namespace },
   );
+});
+afterEach(() => {
+  // A failed test must not leave the next one a slow database.
+  proxy.delayMs = 0;
 });
 afterAll(async () => {
   await server.close();
@@ -67,9 +71,11 @@ describe('the 50 ms deadline', () => {
     const cold = await seedVisitor(env.db);
     await addToCart(env.db, cold.id, 'shop', 'CART');
     // Announced, it was loaded at once: forget it (not through the announcements, which would
-    // load it again) so its next decision must read the database.
+    // load it again) once every load they asked for is done, so its next decision must read the
+    // database.
     await server.deps.announcementsHeard();
     await heldWithCart(cold);
+    await server.deps.loads.settled();
     server.deps.history?.invalidate([cold.id]);
     server.deps.capsCache?.invalidate([cold.id]);
     const ask = async (who = v) => {
@@ -104,6 +110,7 @@ describe('the 50 ms deadline', () => {
     await addToCart(env.db, v.id, 'shop', 'CART');
     await server.deps.announcementsHeard();
     await heldWithCart(v);
+    await server.deps.loads.settled();
     const before = await fallbacks();
     const overloadBefore = await fallbacks('overload');
     proxy.delayMs = 3000;

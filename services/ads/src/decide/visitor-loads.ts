@@ -64,6 +64,7 @@ export class VisitorLoads implements AnnouncementSink {
   private running = 0;
   private unknown = new Set<string>();
   private lookupScheduled = false;
+  private looking = 0;
   private stopped = false;
   private readonly opts: RefreshOptions;
 
@@ -215,6 +216,7 @@ export class VisitorLoads implements AnnouncementSink {
     for (const id of ids) this.unknown.delete(id);
     if (this.unknown.size) this.unknown.clear(); // a flood: those load on their next decision
     if (!ids.length || this.stopped || !this.deps.history?.live) return;
+    this.looking++;
     try {
       const { rows } = await sql<{ visitor_id: string; value: string }>`select visitor_id, value from identities
         where kind = 'rt_vid' and visitor_id = any(${ids}::uuid[])
@@ -222,6 +224,19 @@ export class VisitorLoads implements AnnouncementSink {
       for (const r of rows) this.refresh({ rtVid: r.value, emailSha256: null }, [r.visitor_id]);
     } catch (err) {
       this.deps.logger.debug({ reason: String(err) }, 'looking up changed visitors failed');
+    } finally {
+      this.looking--;
+    }
+  }
+
+  /**
+   * Resolves once nothing is loading, waiting to load or waiting to be looked up: what the
+   * announcements heard so far asked for is done. For tests and benchmarks.
+   */
+  async settled(): Promise<void> {
+    while (this.flights.size || this.pending.size || this.running || this.lookupScheduled || this.looking) {
+      await Promise.allSettled([...this.flights.values()].map((f) => f.promise));
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
 
