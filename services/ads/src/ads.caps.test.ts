@@ -145,6 +145,7 @@ describe.each([
     // The announcements had the visitor loaded before those impressions were written (unannounced):
     // forget it (not through the announcements, which would load it again) so a decision loads it.
     await expect.poll(() => bed.server.deps.capsCache?.has(root.id), { timeout: 1000, interval: 5 }).toBe(true);
+    await bed.server.deps.loads.settled();
     bed.server.deps.history?.invalidate([root.id, merged.id]);
     bed.server.deps.capsCache?.invalidate([root.id, merged.id]);
     // Loaded with the history, then held.
