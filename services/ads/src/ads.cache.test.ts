@@ -77,6 +77,8 @@ describe('history cache', () => {
   it('when the announcements are lost, drops what it held, reads Postgres, and caches again once back', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P3', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     expect(await first(v.cookie)).toBe('P3:viewed');
     expect(await first(v.cookie)).toBe('P3:viewed'); // cached
 
@@ -105,6 +107,8 @@ describe('history cache', () => {
   it('counts an impression in the caps at once, cached history or not, once it is announced', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P2', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     expect(await first(v.cookie)).toBe('P2:viewed');
     expect(await first(v.cookie)).toBe('P2:viewed');
     await showAnnounced(bed.env.db, v.id, 'P2', 3);

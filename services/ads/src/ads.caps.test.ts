@@ -79,6 +79,8 @@ describe.each([
       await expect.poll(() => other.deps.capsCache?.live, { timeout: 10_000, interval: 20 }).toBe(true);
       const v = await seedVisitor(bed.env.db);
       await view(bed.env.db, v.id, 'shop', 'P2', HOUR);
+      // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+      await bed.server.deps.announcementsHeard();
       expect(await first(v.cookie)).toBe('P2:viewed');
       await cache(v);
       expect(await first(v.cookie)).toBe('P2:viewed');
