@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@rt/testkit';
 import { BENCH_COOKIE_PREFIX, BENCH_SHAPE } from './ads-seed';
 
 // autocannon ships no types; this is its documented programmatic API.
@@ -16,6 +18,25 @@ export function spawnNode(args: string[], env: Record<string, string>): ChildPro
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
+}
+
+/** Starts an ads service process on a free port, on this database (and Redis unless ''), ready. */
+export async function startAdsProcess(
+  databaseUrl: string,
+  redisUrl: string,
+  children: ChildProcess[],
+): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const child = spawnNode(['services/ads/src/main.ts'], {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    ADS_PORT: String(port),
+    LOG_LEVEL: 'silent',
+    SECRET: randomBytes(32).toString('base64url'),
+  });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  return { child, port };
 }
 
 export async function waitFor(url: string): Promise<void> {

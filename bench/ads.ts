@@ -7,7 +7,8 @@ import { withDatabase } from '@rt/dev-servers';
 import { freePort, postgresAnswers, redisAnswers, startEmbeddedPostgres } from '@rt/testkit';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { maxRate, paced, spawnNode, waitFor } from './ads-load';
+import { FRESH_RATE, measureFreshness } from './ads-fresh';
+import { maxRate, paced, startAdsProcess, waitFor } from './ads-load';
 import { BENCH_SHAPE, benchCookie, seedBench } from './ads-seed';
 import type { BenchResult } from './context';
 import { procCpuMs } from './proc';
@@ -63,7 +64,10 @@ async function serverCounts(port: number): Promise<{
   const lookups = byResult('ads_history_lookups_total');
   const caps = byResult('ads_caps_lookups_total');
   return {
-    fallbacks: Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0),
+    fallbacks: [...metrics.matchAll(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    ),
     buckets,
     lookups,
     caps,
@@ -114,16 +118,7 @@ async function measure(
 ) {
   const databaseUrl = db.url;
   const database = db.name;
-  const port = await freePort();
-  const child = spawnNode(['services/ads/src/main.ts'], {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    ADS_PORT: String(port),
-    LOG_LEVEL: 'silent',
-    SECRET: randomBytes(32).toString('base64url'),
-  });
-  children.push(child);
-  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  const { child, port } = await startAdsProcess(databaseUrl, redisUrl, children);
   // The service reports ready after at most 5 s of start-up, and a cold first start (compiling,
   // connecting) can leave its prewarm still loading: wait for it, as traffic would meet an
   // instance that has been up a little while.
@@ -180,6 +175,34 @@ export async function run(): Promise<BenchResult[]> {
       process.env.REDIS_URL ?? ((await redisAnswers('redis://127.0.0.1:6379')) ? 'redis://127.0.0.1:6379' : '');
     const results: BenchResult[] = [];
     const shape = `${BENCH_SHAPE.visitors} visitors x ${BENCH_SHAPE.viewsPerVisitor} products`;
+    // First, on a process started for it: the ads right after visitors' changes, from a cold start.
+    const fresh = await measureFreshness(databaseUrl, redisUrl, SECONDS, children);
+    const pct = (n: number, of: number) => round((100 * n) / Math.max(1, of));
+    results.push(
+      {
+        name: `ads decisions personal within 1 s of the visitor's last change, cold start at ${FRESH_RATE}/s`,
+        value: pct(fresh.personal, fresh.afterChange),
+        unit: `% of ${fresh.afterChange}`,
+        goal: '100 %',
+      },
+      {
+        name: `ads decisions within 1 s of a cart change leading with that product, cold start at ${FRESH_RATE}/s`,
+        value: pct(fresh.showingChange, fresh.afterChange),
+        unit: `% of ${fresh.afterChange}`,
+      },
+      {
+        name: `ads decisions personal for the other visitors with history, cold start at ${FRESH_RATE}/s`,
+        value: pct(fresh.othersPersonal, fresh.others),
+        unit: `% of ${fresh.others}`,
+        goal: '100 %',
+      },
+      {
+        name: `ads deadline fallbacks, cold start at ${FRESH_RATE}/s with ${fresh.changes} changes`,
+        value: Object.values(fresh.fallbacks).reduce((a, b) => a + b, 0),
+        unit: `decisions ${JSON.stringify(fresh.fallbacks)}`,
+        goal: '0',
+      },
+    );
     let adsPort = 0;
     for (const redis of redisUrl ? [redisUrl, ''] : ['']) {
       const m = await measure(children, admin, { url: databaseUrl, name }, redis);

@@ -1,3 +1,4 @@
+import type { Db } from '@rt/db';
 import type { Stack } from './stack';
 
 /** Polls `probe` every 25 ms until `ok` holds or `timeoutMs` passes; returns the last value. */
@@ -79,4 +80,32 @@ export async function freshness(
     5000,
   );
   return ok(ad.products) ? Date.now() - since : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Resolves once the ingester has committed the visitor's cart row for `product` (read from the
+ * database, so no ad is asked for meanwhile: the next decision is the first after the change).
+ */
+export async function cartWritten(db: Db, rtVid: string, product: string): Promise<void> {
+  const probe = () =>
+    db
+      .selectFrom('carts')
+      .innerJoin('identities', 'identities.visitor_id', 'carts.visitor_id')
+      .select('carts.product_id')
+      .where('identities.kind', '=', 'rt_vid')
+      .where('identities.value', '=', rtVid)
+      .where('carts.product_id', '=', product)
+      .execute();
+  const rows = await until(probe, (r) => r.length > 0, 10_000);
+  if (!rows.length) throw new Error(`the cart of ${rtVid} was not written within 10 s`);
+}
+
+/** ads_deadline_fallbacks_total by cause, as the ads service counts them. */
+export async function fallbacksOf(stack: Stack): Promise<Record<string, number>> {
+  const text = await (await fetch(`${stack.adsUrl}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^ads_deadline_fallbacks_total\{[^}]*cause="(\w+)"[^}]*\} (\d+)/gm)) {
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }

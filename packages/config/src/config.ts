@@ -42,6 +42,15 @@ const url = (fallback?: string) => {
   return fallback === undefined ? base.optional() : base.default(fallback);
 };
 
+/** A whole number within [min, max]; "3.5", "abc" or "0" are refused with the range. */
+const whole = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ message: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`)
+    .default(fallback);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -74,6 +83,11 @@ const schema = z.object({
   // Set: /metrics, /healthz and /readyz leave the public port for a listener of their own here.
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('::'),
+  // Ad decisions (docs/ads.md): impressions of one product per visitor per 24 h, how far back
+  // views and carts count, and how long a decision may wait for Postgres before falling back.
+  ADS_FREQUENCY_CAP: whole(1, 1000, 3),
+  ADS_LOOKBACK_DAYS: whole(1, 3650, 30),
+  ADS_DEADLINE_MS: whole(5, 10_000, 50),
 });
 
 /** Every variable loadConfig reads (deployment manifests are checked against it). */

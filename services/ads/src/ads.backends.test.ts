@@ -52,6 +52,8 @@ describe.each([
   it('an add_to_cart or purchase changes the next ad within one second', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P4', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     expect(await first(v.cookie)).toBe('P4:viewed');
     await addToCart(bed.env.db, v.id, 'shop', 'P5');
     let t = performance.now();
@@ -66,6 +68,8 @@ describe.each([
   it('caps, records and redirects, and the purchase after the click is attributed', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P6', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     let last: AdJson | undefined;
     for (let i = 0; i < 3; i++) {
       last = await ad(v.cookie, 1);

@@ -54,12 +54,15 @@ describe('history cache', () => {
     await expect.poll(() => bed.server.deps.history?.live, { timeout: 10_000, interval: 20 }).toBe(true);
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P4', HOUR);
+    // Announced as changed, the visitor is loaded before anyone asks: both decisions are hits.
+    const held = () => bed.server.deps.history?.get({ rtVid: v.rtVid, emailSha256: null });
+    await expect.poll(() => held()?.prepared.viewed[0]?.product.id, { timeout: 1000, interval: 5 }).toBe('P4');
     const before = await lookups();
     expect(await first(v.cookie)).toBe('P4:viewed');
     expect(await first(v.cookie)).toBe('P4:viewed');
     const after = await lookups();
-    expect(after.miss! - (before.miss ?? 0)).toBe(1);
-    expect(after.hit! - (before.hit ?? 0)).toBe(1);
+    expect(after.miss ?? 0).toBe(before.miss ?? 0);
+    expect(after.hit! - (before.hit ?? 0)).toBe(2);
 
     // Proof the answer comes from memory: a change nobody announced is not seen...
     await cartSilently(v.id, 'P5');
@@ -74,6 +77,8 @@ describe('history cache', () => {
   it('when the announcements are lost, drops what it held, reads Postgres, and caches again once back', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P3', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     expect(await first(v.cookie)).toBe('P3:viewed');
     expect(await first(v.cookie)).toBe('P3:viewed'); // cached
 
@@ -102,6 +107,8 @@ describe('history cache', () => {
   it('counts an impression in the caps at once, cached history or not, once it is announced', async () => {
     const v = await seedVisitor(bed.env.db);
     await view(bed.env.db, v.id, 'shop', 'P2', HOUR);
+    // Announced visitors are loaded at once: the view is in memory once its announcement is heard.
+    await bed.server.deps.announcementsHeard();
     expect(await first(v.cookie)).toBe('P2:viewed');
     expect(await first(v.cookie)).toBe('P2:viewed');
     await showAnnounced(bed.env.db, v.id, 'P2', 3);

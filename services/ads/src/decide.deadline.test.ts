@@ -1,6 +1,6 @@
 import { createDb } from '@rt/db';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { createDeps } from './deps';
 import { type AdsServer, startAds } from './server';
@@ -32,6 +32,10 @@ beforeAll(async () => {
     { redisPrefix: env.namespace },
   );
 });
+afterEach(() => {
+  // A failed test must not leave the next one a slow database.
+  proxy.delayMs = 0;
+});
 afterAll(async () => {
   await server.close();
   await proxy.close();
@@ -39,9 +43,23 @@ afterAll(async () => {
 });
 
 const base = () => `http://127.0.0.1:${server.port}`;
-async function fallbacks(): Promise<number> {
+/** Waits until the announcements had the visitor's history, with its cart, loaded into memory. */
+const heldWithCart = (v: { rtVid: string }) =>
+  expect
+    .poll(() => server.deps.history?.get({ rtVid: v.rtVid, emailSha256: null })?.prepared.cart.length, {
+      timeout: 2000,
+      interval: 5,
+    })
+    .toBe(1);
+
+/** ads_deadline_fallbacks_total, of one cause or all. */
+async function fallbacks(cause?: string): Promise<number> {
   const text = await (await fetch(`${base()}/metrics`)).text();
-  return Number(/^ads_deadline_fallbacks_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
+  let n = 0;
+  for (const m of text.matchAll(/^ads_deadline_fallbacks_total\{[^}]*cause="(\w+)"[^}]*\} (\d+)/gm)) {
+    if (!cause || m[1] === cause) n += Number(m[2]);
+  }
+  return n;
 }
 
 describe('the 50 ms deadline', () => {
@@ -52,6 +70,14 @@ describe('the 50 ms deadline', () => {
     // decision is for one never asked for, whose history must come from the database.
     const cold = await seedVisitor(env.db);
     await addToCart(env.db, cold.id, 'shop', 'CART');
+    // Announced, it was loaded at once: forget it (not through the announcements, which would
+    // load it again) once every load they asked for is done, so its next decision must read the
+    // database.
+    await server.deps.announcementsHeard();
+    await heldWithCart(cold);
+    await server.deps.loads.settled();
+    server.deps.history?.invalidate([cold.id]);
+    server.deps.capsCache?.invalidate([cold.id]);
     const ask = async (who = v) => {
       const started = performance.now();
       const res = await fetch(`${base()}/v1/ad?partner=news&n=2`, { headers: { cookie: who.cookie } });
@@ -70,6 +96,7 @@ describe('the 50 ms deadline', () => {
     expect(slow.body.visitor).toBe('anonymous');
     expect(slow.body.products.map((p) => `${p.id}:${p.reason}`)).toEqual(['P1:popular', 'P2:popular']);
     expect(await fallbacks()).toBe(before + 1);
+    expect(await fallbacks('cold_history')).toBe(1);
 
     proxy.delayMs = 0;
     // Connections still busy with the slow statements finish; the next decisions are personal again.
@@ -80,19 +107,32 @@ describe('the 50 ms deadline', () => {
 
   it('sheds load: with the pool busy and a queue behind it, decisions do not wait for it', async () => {
     const v = await seedVisitor(env.db);
+    await addToCart(env.db, v.id, 'shop', 'CART');
+    await server.deps.announcementsHeard();
+    await heldWithCart(v);
+    await server.deps.loads.settled();
     const before = await fallbacks();
+    const overloadBefore = await fallbacks('overload');
     proxy.delayMs = 3000;
     const started = performance.now();
+    // 40 cookies nobody knows (never cached): each decision needs its own statement.
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () =>
-        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } }).then(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: `rt_vid=unknown-${i}-${v.rtVid}` } }).then(
           (r) => r.json() as Promise<AdJson>,
         ),
       ),
     );
     expect(performance.now() - started).toBeLessThan(2500);
     expect(answers.every((a) => a.products[0]?.reason === 'popular')).toBe(true);
-    expect(await fallbacks()).toBe(before + 30);
+    expect(await fallbacks()).toBe(before + 40);
+    expect(await fallbacks('overload')).toBeGreaterThan(overloadBefore);
+    // A visitor held in memory needs no connection: answered personal, even now.
+    const held = (await (
+      await fetch(`${base()}/v1/ad?partner=news&n=1`, { headers: { cookie: v.cookie } })
+    ).json()) as AdJson;
+    expect(held.products[0]).toMatchObject({ id: 'CART', reason: 'in_cart' });
+    expect(await fallbacks()).toBe(before + 40);
     proxy.delayMs = 0;
   });
 

@@ -8,11 +8,13 @@ import { RedisCaps } from './decide/caps';
 import { CapsCache } from './decide/caps-cache';
 import { ChangeListener, DEFAULT_LISTENER, type ListenerOptions } from './decide/changes';
 import { Directory } from './decide/directory';
+import { Fallbacks } from './decide/fallbacks';
 import { HistoryCache } from './decide/history-cache';
 import { DEFAULT_IMPRESSION_BATCH, ImpressionBatcher, type ImpressionBatchOptions } from './decide/impression-batcher';
 import { insertImpressions } from './decide/impressions';
+import { DEFAULT_PREWARM, type PrewarmOptions } from './decide/model';
 import { PopularCache } from './decide/popular';
-import { DEFAULT_PREWARM, type PrewarmOptions } from './decide/prewarm';
+import { DEFAULT_REFRESH, type RefreshOptions, VisitorLoads } from './decide/visitor-loads';
 import { type AdsMetrics, createMetrics } from './metrics';
 
 export interface Deps {
@@ -42,6 +44,14 @@ export interface Deps {
    */
   capsCache: CapsCache | null;
   /**
+   * Every history load from Postgres: one per visitor at a time (concurrent decisions share it),
+   * and visitors announced as changed loaded again at once. Options: `refresh`.
+   */
+  loads: VisitorLoads;
+  refresh: RefreshOptions;
+  /** Counts (by cause) and logs (once per visitor) the decisions that fell back. */
+  fallbacks: Fallbacks;
+  /**
    * Writes the impression beacons' ads to Postgres together, one statement and commit per batch
    * (created and closed by these deps, before the database). Its options: `impressionBatch`.
    */
@@ -51,10 +61,18 @@ export interface Deps {
   listener: ListenerOptions;
   /** Which visitors the history cache loads at start (see prewarm). */
   prewarm: PrewarmOptions;
-  /** A decision not finished by then is answered with popular products from memory. */
+  /** A decision not finished by then is answered with popular products from memory (ADS_DEADLINE_MS). */
   deadlineMs: number;
-  /** Impressions per product per visitor per 24 h. */
+  /** Impressions per product per visitor per 24 h (ADS_FREQUENCY_CAP). */
   frequencyCap: number;
+  /** Views and carts older than this many days do not count (ADS_LOOKBACK_DAYS). */
+  lookbackDays: number;
+  /**
+   * False while start-up warms the decision path (connections, prepared statements, popular
+   * products, listening, prewarm): /readyz answers 503 meanwhile. Deps built without a start
+   * (tests' apps) are ready at once.
+   */
+  ready: boolean;
   /** How often the popular products and directory are reloaded. */
   refreshMs: number;
   /** Starts hearing the announcements, making the history and caps caches live (no-op without them). */
@@ -65,7 +83,9 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export type DepsOverrides = Partial<Omit<Deps, 'close' | 'startListening' | 'announcementsHeard' | 'impressions'>>;
+export type DepsOverrides = Partial<
+  Omit<Deps, 'close' | 'startListening' | 'announcementsHeard' | 'impressions' | 'loads' | 'fallbacks' | 'ready'>
+>;
 
 export class MissingDatabaseError extends Error {
   override name = 'MissingDatabaseError';
@@ -86,6 +106,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       applicationName: 'rt-ads',
       genericPlans: true,
     });
+    // Keep every connection once opened (the idle timeout would close them): start-up prepared
+    // the decision statements on each, and a reopened one would make the next decisions plan again.
+    created.options.min = created.options.max;
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: created }) });
     closers.push(() => kysely.destroy());
     db = kysely;
@@ -110,7 +133,25 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const listenerOptions = overrides.listener ?? DEFAULT_LISTENER;
   const capsCache =
     overrides.capsCache !== undefined ? overrides.capsCache : config.DATABASE_URL ? new CapsCache({ now }) : null;
-  const sinks = [history, capsCache].filter((c) => c !== null);
+  const { registry, metrics } = overrides.registry
+    ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
+    : createMetrics();
+  const lookbackDays = overrides.lookbackDays ?? config.ADS_LOOKBACK_DAYS;
+  const refresh = overrides.refresh ?? DEFAULT_REFRESH;
+  const loads = new VisitorLoads({
+    db,
+    pool,
+    history,
+    capsCache,
+    redisCaps: Boolean(overrides.caps !== undefined ? overrides.caps : redis),
+    lookbackDays,
+    metrics,
+    logger,
+    refresh,
+  });
+  closers.unshift(async () => loads.stop());
+  // The caps first: a refresh started by an announcement must begin after the caps heard it too.
+  const sinks = [capsCache, history ? loads : null].filter((c) => c !== null);
   const listener =
     sinks.length && config.DATABASE_URL
       ? new ChangeListener(config.DATABASE_URL, sinks, logger, listenerOptions)
@@ -122,9 +163,6 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   // First: the impressions waiting are written while the database (and Redis) are still open.
   closers.unshift(() => impressions.close());
   const redisPrefix = overrides.redisPrefix ?? 'rt';
-  const { registry, metrics } = overrides.registry
-    ? { registry: overrides.registry, metrics: overrides.metrics ?? createMetrics(overrides.registry).metrics }
-    : createMetrics();
   const probeDb = db;
   // Reachability has its own connection: the decisions' client gives up on a command after 30 ms,
   // which a busy moment exceeds without Redis being unreachable (that is a fallback, not an outage).
@@ -153,12 +191,17 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     caps: overrides.caps !== undefined ? overrides.caps : redis ? new RedisCaps(redis, redisPrefix) : null,
     history,
     capsCache,
+    loads,
+    refresh,
+    fallbacks: new Fallbacks(metrics, logger),
     impressions,
     impressionBatch,
     listener: listenerOptions,
     prewarm: overrides.prewarm ?? DEFAULT_PREWARM,
-    deadlineMs: overrides.deadlineMs ?? 50,
-    frequencyCap: overrides.frequencyCap ?? 3,
+    deadlineMs: overrides.deadlineMs ?? config.ADS_DEADLINE_MS,
+    frequencyCap: overrides.frequencyCap ?? config.ADS_FREQUENCY_CAP,
+    lookbackDays,
+    ready: true,
     refreshMs: overrides.refreshMs ?? 3000,
     async startListening() {
       await listener?.start();

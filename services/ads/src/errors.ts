@@ -40,3 +40,19 @@ export function statusOf(err: unknown): 400 | 403 | 404 | 500 | 503 {
   if (err instanceof UnavailableError || databaseUnavailable(err)) return 503;
   return 500;
 }
+
+/**
+ * What to log of an error: the database going away (Postgres stopping with the process group on
+ * Ctrl-C, a restart, a network cut) is an expected condition, said in one line without a stack;
+ * anything else keeps its stack.
+ */
+export function errorFields(err: unknown): { reason: string } | { err: unknown } {
+  return databaseUnavailable(err) ? { reason: briefError(err) } : { err };
+}
+
+/** One line for an error: its code (when Postgres or the system gave one) and message. */
+export function briefError(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return typeof e?.code === 'string' ? `${e.code} ${message}` : message;
+}

@@ -2,8 +2,11 @@ import type { Config } from '@rt/config';
 import { listen } from '@rt/runtime';
 import { sql } from 'kysely';
 import { createApp } from './app';
+import { historyStatements } from './decide/history';
+import { shownStatements } from './decide/impressions';
 import { prewarm } from './decide/prewarm';
 import { createDeps, type Deps, type DepsOverrides } from './deps';
+import { briefError } from './errors';
 
 export interface AdsServer {
   port: number;
@@ -13,32 +16,65 @@ export interface AdsServer {
   close(): Promise<void>;
 }
 
-/** Loads the popular products and directory, then keeps them fresh in the background. */
-export async function warmCaches(deps: Deps): Promise<() => void> {
+/**
+ * Opens every connection of the pool and prepares the decision statements on each, so the first
+ * decisions after start neither connect nor plan (a cold connection costs them their deadline).
+ */
+async function warmConnections(deps: Deps): Promise<void> {
+  const pool = deps.pool;
+  const statements = [...historyStatements(deps.db, deps.lookbackDays), ...shownStatements(deps.db)];
+  if (!pool) {
+    await sql`select 1`.execute(deps.db);
+    return;
+  }
+  const clients = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+  try {
+    await Promise.all(
+      clients.map(async (c) => {
+        for (const s of statements) await c.query(s);
+      }),
+    );
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
+/**
+ * Warms the decision path (connections and prepared statements, popular products and directory,
+ * the change announcements heard, the recent visitors' histories), then keeps the popular
+ * products and directory fresh in the background. `deps.ready` (/readyz) turns true once the
+ * warm-up is done; waits for it at most `maxWaitMs` (a slow start answers meanwhile, not ready).
+ */
+export async function warmCaches(deps: Deps, maxWaitMs = 5000): Promise<() => void> {
   const refresh = async () => {
     await Promise.all([deps.popular.refresh(), deps.directory.refresh()]);
   };
-  // Open a few connections now, so the first decisions do not pay for connecting.
-  const warmConnections = Promise.all([
-    ...Array.from({ length: 4 }, () => sql`select 1`.execute(deps.db)),
-    deps.redis?.ping(),
-  ]);
-  // A database that is down at start must not keep the service from answering (popular: empty).
-  await Promise.race([
-    Promise.all([
-      refresh(),
-      warmConnections,
-      // Prewarm after the LISTEN holds: a change during the load then drops what it loaded.
-      deps.startListening().then(() => prewarm(deps, deps.prewarm)),
-    ]),
-    new Promise((r) => setTimeout(r, 5000).unref()),
-  ]).catch((err) => deps.logger.warn({ err }, 'initial cache load failed'));
+  deps.ready = false;
+  const warm = Promise.all([
+    refresh(),
+    warmConnections(deps),
+    deps.redis?.ping().catch(() => {}),
+    // Prewarm after the LISTEN holds: a change during the load then drops what it loaded.
+    deps.startListening().then(() => prewarm(deps, deps.prewarm)),
+  ]).then(
+    () => {
+      deps.ready = true;
+      deps.logger.info('decision path warm: ready');
+    },
+    (err) => {
+      // A database down at start must not keep the service from answering (popular: empty);
+      // ready follows Postgres from then on.
+      deps.ready = true;
+      deps.logger.warn({ reason: briefError(err) }, 'warming the decision path failed');
+    },
+  );
+  await Promise.race([warm, new Promise((r) => setTimeout(r, maxWaitMs).unref())]);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     refresh()
-      .catch((err) => deps.logger.warn({ err }, 'cache refresh failed'))
+      .catch((err) => deps.logger.warn({ reason: briefError(err) }, 'cache refresh failed'))
       .finally(() => {
         running = false;
       });

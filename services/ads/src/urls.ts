@@ -1,5 +1,5 @@
 import type { Decision } from './decide/decide';
-import type { Reason } from './decide/rank';
+import type { Reason } from './decide/model';
 import { SIGNED_TTL_S, signQuery } from './signing';
 import { sealVisitor } from './visitor-token';
 

@@ -1,4 +1,4 @@
-import type { Ranked } from '../decide/rank';
+import type { Ranked } from '../decide/model';
 import { escapeHtml, formatPrice, httpUrl } from './escape';
 import { type AdSize, styleHash, stylesheet } from './sizes';
 

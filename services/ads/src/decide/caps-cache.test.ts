@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CapsCache, type ShownLoad } from './caps-cache';
-import { CAP_WINDOW_MS } from './impressions';
+import { CapsCache } from './caps-cache';
+import { CAP_WINDOW_MS, type ShownLoad } from './model';
 
 const V = '00000000-0000-4000-8000-000000000001';
 const K = (p: string) => `s\u001f${p}`;

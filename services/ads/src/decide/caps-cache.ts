@@ -1,16 +1,7 @@
 import type { ImpressionAnnouncement } from '@rt/db';
-import { CAP_WINDOW_MS } from './impressions';
 import { Invalidations } from './invalidations';
 import { Lru } from './lru';
-import { productKey } from './rank';
-
-/** A visitor's impressions within the cap window, as a load from Postgres returns them. */
-export interface ShownLoad {
-  /** Each impression: ad, position and `site\u001fproduct`. */
-  impressions: Array<[adId: string, position: number, key: string]>;
-  /** How long until the earliest of them leaves the window, by the database's clock; null: none. */
-  untilFirstLeavesMs: number | null;
-}
+import { CAP_WINDOW_MS, productKey, type ShownLoad, type ShownTicket } from './model';
 
 /** Impressions per product of a load. */
 export function countsOf(load: ShownLoad): Map<string, number> {
@@ -33,12 +24,6 @@ export interface CapsCacheOptions {
   /** An entry is reloaded after this long even if nothing changed (a writer that does not announce). */
   ttlMs?: number;
   now?: () => number;
-}
-
-/** What a load needs to remember from before it started: see `begin`. */
-export interface ShownTicket {
-  epoch: number;
-  at: number;
 }
 
 /**

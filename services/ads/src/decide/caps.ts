@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { CAP_WINDOW_MS as WINDOW_MS } from './impressions';
-import { productKey } from './rank';
+import { productKey, CAP_WINDOW_MS as WINDOW_MS } from './model';
 
 export interface ShownItem {
   site: string;

@@ -8,6 +8,7 @@ import {
 } from '@rt/db';
 import type { Logger } from '@rt/runtime';
 import pg from 'pg';
+import { errorFields } from '../errors';
 
 const MAX_BACKOFF_MS = 5000;
 const PROBE = 'probe:';
@@ -47,6 +48,7 @@ export class ChangeListener {
   private heartbeat: NodeJS.Timeout | undefined;
   private failures = 0;
   private probes = new Map<string, () => void>();
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -125,7 +127,9 @@ export class ChangeListener {
       );
     }
     const notify = CHANNELS.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-    const sent = client.query(`select ${notify}`, params);
+    // One statement at a time on the connection (pg deprecates overlapping ones): probes from
+    // the heartbeat and from callers of caughtUp take turns.
+    const sent = (this.sending = this.sending.catch(() => {}).then(() => client.query(`select ${notify}`, params)));
     return Promise.all([...waits, sent]);
   }
 
@@ -138,7 +142,11 @@ export class ChangeListener {
     if (this.stopped) return;
     this.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 6));
-    this.logger.warn({ err, retryInMs: delay }, 'announcements lost; history and caps caches off until back');
+    // One line: the database going away (a restart, Ctrl-C reaching Postgres too) is no bug.
+    this.logger.warn(
+      { ...(err ? errorFields(err) : {}), retryInMs: delay },
+      'announcements lost; history and caps caches off until back',
+    );
     this.retry = setTimeout(() => void this.connect(), delay);
     this.retry.unref();
   }

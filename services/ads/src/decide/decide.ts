@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps';
-import type { ShownTicket } from './caps-cache';
-import { type History, type Identity, loadHistory, type WithShown } from './history';
+import { errorFields } from '../errors';
+import type { FallbackCause } from '../metrics';
+import { countsOf } from './caps-cache';
 import { loadShown, loadShownImpressions } from './impressions';
-import { profileOf, type VisitorProfile } from './profile';
-import { type Prepared, pick, type Ranked } from './rank';
+import type { History, Identity, Prepared, Ranked, ShownTicket, VisitorProfile, WithShown } from './model';
+import { pick } from './rank';
 
 export interface Decision {
   adId: string;
@@ -48,14 +49,34 @@ function* chain<T>(...lists: Iterable<T>[]): Generator<T> {
   for (const l of lists) yield* l;
 }
 
+/** The database is saturated and this decision needs it: answered from memory at once. */
+class OverloadedError extends Error {
+  override name = 'OverloadedError';
+}
+
 /**
- * The visitor's profile, from memory when the cache holds it, else from Postgres together with
- * the caps as `withShown` asks (see shownFor).
+ * Under overload a decision that needs the database does not queue for it: the visitor is
+ * loaded behind, by the bounded refreshes, so a later decision finds it in memory.
+ */
+function shed(deps: Deps, who: Identity): never {
+  if (deps.history?.live) deps.loads.refresh(who, []);
+  throw new OverloadedError('overloaded');
+}
+
+/** What a decision is waiting on, so a missed deadline can say why. */
+interface Waiting {
+  cause: FallbackCause;
+}
+
+/**
+ * The visitor's profile, from memory when the cache holds it, else from Postgres (with the caps
+ * as `withShown` asks, see shownFor), sharing the load of any decision already waiting for it.
  */
 async function profile(
   deps: Deps,
   who: Identity,
   withShown: WithShown,
+  waiting: Waiting,
 ): Promise<{ profile: VisitorProfile; loaded: History | null }> {
   const cache = deps.history;
   const cached = cache?.get(who);
@@ -63,15 +84,12 @@ async function profile(
     deps.metrics.historyLookups.inc({ result: 'hit' });
     return { profile: cached, loaded: null };
   }
-  const began = cache?.begin() ?? 0;
-  const loaded = await loadHistory(deps.db, who, { withShown, pool: deps.pool });
-  const fresh = profileOf(loaded);
-  if (cache?.live) {
-    cache.put(who, fresh, loaded.family, began);
-    deps.metrics.historyCached.set(cache.size);
-  }
+  if (!deps.loads.flying(who, withShown) && deps.loads.saturated()) shed(deps, who);
+  // Not in memory although the cache is live: a visitor not seen since start (or evicted).
+  waiting.cause = cache?.live ? 'cold_history' : 'slow_postgres';
+  const loaded = await deps.loads.load(who, withShown);
   deps.metrics.historyLookups.inc({ result: cache?.live ? 'miss' : 'off' });
-  return { profile: fresh, loaded };
+  return { profile: loaded.profile, loaded: loaded.history };
 }
 
 /**
@@ -81,19 +99,25 @@ async function profile(
  */
 async function shownFor(
   deps: Deps,
+  who: Identity,
   visitorId: string,
   loaded: History | null,
   ticket: ShownTicket | null,
 ): Promise<Map<string, number>> {
   const cache = deps.capsCache;
   if (cache && ticket) {
-    const held = loaded?.shownImpressions ? undefined : cache.get(visitorId);
+    // Loaded with the history: that load put them in the cache already.
+    if (loaded?.shownImpressions) {
+      deps.metrics.capsLookups.inc({ result: 'miss' });
+      return countsOf(loaded.shownImpressions);
+    }
+    const held = cache.get(visitorId);
     if (held) {
       deps.metrics.capsLookups.inc({ result: 'hit' });
       return held;
     }
-    const load = loaded?.shownImpressions ?? (await loadShownImpressions(deps.db, visitorId, deps.pool));
-    const counts = cache.put(visitorId, load, ticket);
+    if (deps.loads.saturated()) shed(deps, who);
+    const counts = cache.put(visitorId, await loadShownImpressions(deps.db, visitorId, deps.pool), ticket);
     deps.metrics.capsCached.set(cache.size);
     deps.metrics.capsLookups.inc({ result: 'miss' });
     return counts;
@@ -104,16 +128,17 @@ async function shownFor(
   );
 }
 
-async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
+async function personalized(deps: Deps, req: AdRequest, waiting: Waiting): Promise<Decision> {
   const who = req.identity;
   if (!who || (!who.rtVid && !who.emailSha256)) return popularOnly(deps, req.n);
   // Taken before anything is read, so an impression announced meanwhile keeps the load out of the cache.
   const ticket = deps.capsCache?.live ? deps.capsCache.begin() : null;
   const withShown: WithShown = ticket ? 'impressions' : deps.caps ? false : 'counts';
-  const { profile: p, loaded } = await profile(deps, who, withShown);
+  const { profile: p, loaded } = await profile(deps, who, withShown, waiting);
   const visitorId = p.visitorId;
   if (!visitorId) return popularOnly(deps, req.n);
-  const shown = await shownFor(deps, visitorId, loaded, ticket);
+  waiting.cause = 'slow_postgres';
+  const shown = await shownFor(deps, who, visitorId, loaded, ticket);
   // Popular fill: first the merchants this visitor engaged with, then everyone's.
   const popular = p.sites.size
     ? chain(deps.popular.products(p.sites), deps.popular.products())
@@ -129,31 +154,41 @@ async function personalized(deps: Deps, req: AdRequest): Promise<Decision> {
 }
 
 /**
+ * Resolves 'late' once `ms` have passed. The timer's turn of the event loop comes before the one
+ * that reads sockets, so on a busy machine (the process not scheduled for a while) an answer that
+ * arrived in time would lose to it: the verdict waits for the next check phase, after the I/O
+ * already received has been handled.
+ */
+function deadline(ms: number): { late: Promise<'late'>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => setImmediate(() => resolve('late')), ms);
+  });
+  return { late, cancel: () => clearTimeout(timer) };
+}
+
+/**
  * Decides within deps.deadlineMs: when the database is too slow (or fails), the answer is the
- * popular products from memory, on time, and the fallback is counted.
+ * popular products from memory, on time, and the fallback is counted by cause. A late decision
+ * is not abandoned: its load goes on and fills the cache, so the visitor's next ad is personal.
  */
 export async function decide(deps: Deps, req: AdRequest): Promise<Decision> {
   const end = deps.metrics.decisionSeconds.startTimer();
-  // Overloaded: with a full pool and a queue behind it, this decision cannot make its deadline,
-  // and starting its query anyway would only slow the ones already waiting.
-  if (deps.pool && deps.pool.waitingCount >= deps.pool.options.max) {
-    deps.metrics.deadlineFallbacks.inc();
-    end();
-    return popularOnly(deps, req.n);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), deps.deadlineMs);
-  });
+  const waiting: Waiting = { cause: 'slow_postgres' };
+  const timer = deadline(deps.deadlineMs);
+  const work = personalized(deps, req, waiting);
   try {
-    const result = await Promise.race([personalized(deps, req), late]);
+    const result = await Promise.race([work, timer.late]);
     if (result !== 'late') return result;
-    deps.metrics.deadlineFallbacks.inc();
+    deps.fallbacks.record(waiting.cause, req.identity, work);
   } catch (err) {
-    deps.logger.warn({ err }, 'decision failed, answering popular products');
-    deps.metrics.decisionErrors.inc();
+    if (err instanceof OverloadedError) deps.fallbacks.record('overload', req.identity, null);
+    else {
+      deps.logger.warn(errorFields(err), 'decision failed, answering popular products');
+      deps.metrics.decisionErrors.inc();
+    }
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
     end();
   }
   return popularOnly(deps, req.n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryCache } from './history-cache';
-import type { VisitorProfile } from './profile';
+import type { VisitorProfile } from './model';
 
 const who = (rtVid: string, emailSha256: string | null = null) => ({ rtVid, emailSha256 });
 const product = (id: string) => ({ site: 's', id, name: id, price: null, currency: null, url: '', image: null });
@@ -25,8 +25,16 @@ describe('HistoryCache', () => {
     const cache = liveCache();
     cache.put(who('c1'), history('v1'), ['v1'], cache.begin());
     expect(cache.get(who('c1'))?.visitorId).toBe('v1');
-    expect(cache.get(who('c1', 'e'.repeat(64)))).toBeUndefined();
     expect(cache.get(who('c2'))).toBeUndefined();
+    expect(cache.get(who('c2', 'e'.repeat(64)))).toBeUndefined();
+  });
+
+  it('answers a cookie with an email hash from the cookie alone once that resolved (the cookie wins)', () => {
+    const cache = liveCache();
+    cache.put(who('c1'), history('v1'), ['v1'], cache.begin());
+    expect(cache.get(who('c1', 'e'.repeat(64)))?.visitorId).toBe('v1');
+    // An email hash alone is another identity.
+    expect(cache.get({ rtVid: null, emailSha256: 'e'.repeat(64) })).toBeUndefined();
   });
 
   it('neither serves nor stores while announcements are not heard, and losing them drops everything', () => {

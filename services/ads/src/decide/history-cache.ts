@@ -1,9 +1,9 @@
-import type { Identity } from './history';
 import { Invalidations } from './invalidations';
 import { Lru } from './lru';
-import type { VisitorProfile } from './profile';
+import type { Identity, VisitorProfile } from './model';
 
 interface Entry {
+  who: Identity;
   profile: VisitorProfile;
   /** Every visitor id of the person (merged ones included): a change to any drops the entry. */
   family: string[];
@@ -64,7 +64,14 @@ export class HistoryCache {
 
   get(who: Identity): VisitorProfile | undefined {
     if (!this.isLive) return undefined;
-    const key = HistoryCache.key(who);
+    const held = this.getKey(HistoryCache.key(who));
+    // The cookie wins when both resolve: a resolved cookie's entry (refreshes store the cookie
+    // alone) answers for the cookie with an email hash too.
+    if (held || !who.rtVid || !who.emailSha256) return held;
+    return this.getKey(HistoryCache.key({ rtVid: who.rtVid, emailSha256: null }));
+  }
+
+  private getKey(key: string): VisitorProfile | undefined {
     const entry = this.entries.use(key);
     if (!entry) return undefined;
     if (this.now() - entry.storedAt > this.ttlMs) {
@@ -79,10 +86,11 @@ export class HistoryCache {
     return this.invalidations.begin();
   }
 
-  put(who: Identity, profile: VisitorProfile, family: string[], began: number): void {
-    if (!this.isLive || !profile.visitorId || this.invalidations.overtaken(family, began)) return;
+  /** Stores the load unless an announcement overtook it (or the cache is off); says whether it did. */
+  put(who: Identity, profile: VisitorProfile, family: string[], began: number): boolean {
+    if (!this.isLive || !profile.visitorId || this.invalidations.overtaken(family, began)) return false;
     const key = HistoryCache.key(who);
-    this.entries.set(key, { profile, family, storedAt: this.now() });
+    this.entries.set(key, { who, profile, family, storedAt: this.now() });
     for (const id of family) {
       let keys = this.keysByVisitor.get(id);
       if (!keys) {
@@ -91,17 +99,27 @@ export class HistoryCache {
       }
       keys.add(key);
     }
+    return true;
   }
 
-  /** These visitors changed: drop every entry holding one, and refuse loads already under way. */
-  invalidate(visitorIds: Iterable<string>): void {
+  /**
+   * These visitors changed: drop every entry holding one, and refuse loads already under way.
+   * Returns who the dropped entries were for, with their families, so they can be loaded again.
+   */
+  invalidate(visitorIds: Iterable<string>): Array<{ who: Identity; family: string[] }> {
     const ids = [...visitorIds];
     this.invalidations.record(ids);
+    const dropped: Array<{ who: Identity; family: string[] }> = [];
     for (const id of ids) {
       const keys = this.keysByVisitor.get(id);
       if (!keys) continue;
-      for (const key of [...keys]) this.entries.delete(key);
+      for (const key of [...keys]) {
+        const entry = this.entries.peek(key);
+        if (entry) dropped.push({ who: entry.who, family: entry.family });
+        this.entries.delete(key);
+      }
     }
+    return dropped;
   }
 
   clear(): void {

@@ -1,41 +1,9 @@
 import { type Db, personOf } from '@rt/db';
 import { type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
-import type { ShownLoad } from './caps-cache';
 import { type ShownRow, shownCounts, shownIn, shownLoad } from './impressions';
-import type { CatalogProduct } from './popular';
+import { type CatalogProduct, type Engagement, type History, type Identity, productKey, type WithShown } from './model';
 import { runPrepared } from './prepared';
-import { productKey } from './rank';
-
-/** A product the visitor engaged with, with what the catalog knows of it. */
-export interface Engagement {
-  product: CatalogProduct;
-  /** Last view, or when it entered the cart (cart rows), in epoch ms. */
-  at: number | null;
-  /** Last purchase, epoch ms. */
-  purchased_at: number | null;
-}
-
-export interface History {
-  /** The canonical visitor (merged_into followed), or null when the identity is unknown. */
-  visitorId: string | null;
-  /** The canonical visitor and every visitor merged into it. */
-  family: string[];
-  cart: Engagement[];
-  viewed: Engagement[];
-  /** Impressions per `site\u001fproduct` within the cap window; null when not asked for. */
-  shown: Map<string, number> | null;
-  /** The canonical visitor's impressions within the cap window, for the caps cache; null when not asked for. */
-  shownImpressions: ShownLoad | null;
-}
-
-/** What a history load also reads: the caps as counts, as impressions (caps cache), or nothing. */
-export type WithShown = 'counts' | 'impressions' | false;
-
-export interface Identity {
-  rtVid: string | null;
-  emailSha256: string | null;
-}
 
 /** One engagement as the statement returns it: a JSON array, cheaper to build and parse than an object. */
 type EngagementRow = [
@@ -59,7 +27,8 @@ interface HistoryRow {
   shown: Record<string, number> | ShownRow | null;
 }
 
-export const LOOKBACK = '30 days';
+/** The lookback when none is configured (ADS_LOOKBACK_DAYS). */
+export const DEFAULT_LOOKBACK_DAYS = 30;
 const MAX_ROWS = 100;
 
 /** Times travel as epoch milliseconds: cheaper to parse and compare than ISO strings. */
@@ -67,16 +36,22 @@ const ms = (t: RawBuilder<unknown>) => sql`(extract(epoch from ${t}) * 1000)::fl
 
 const productFields = sql`p.site_id, p.id, p.name, p.price, p.currency, p.url, p.image`;
 
-/** The statement's text, built once per variant: only the two identity values vary per call. */
-const statements = new Map<WithShown, string>();
+/**
+ * The statement's text, built once per variant and lookback: only the two identity values vary
+ * per call. The lookback is a literal (ADS_LOOKBACK_DAYS, fixed for the process), so the plan
+ * does not depend on a parameter.
+ */
+const statements = new Map<string, { name: string; text: string }>();
 
-function statement(db: Db, withShown: WithShown): string {
-  let text = statements.get(withShown);
-  if (text) return text;
+function statement(db: Db, withShown: WithShown, lookbackDays: number): { name: string; text: string } {
+  const variant = `${withShown}:${lookbackDays}`;
+  const known = statements.get(variant);
+  if (known) return known;
+  const lookback = sql.lit(`${lookbackDays} days`);
   const shown = withShown === 'impressions' ? shownIn : withShown === 'counts' ? shownCounts : sql`null`;
   const rtVid: string | null = null;
   const emailSha256: string | null = null;
-  text = sql`
+  const text = sql`
     with recursive ident as (
       select visitor_id from identities
       where (kind = 'rt_vid' and value = ${rtVid}) or (kind = 'email_sha256' and value = ${emailSha256})
@@ -91,7 +66,7 @@ function statement(db: Db, withShown: WithShown): string {
           ${ms(sql`(select max(i.purchased_at) from interest i
             where i.visitor_id in (select id from family) and i.site_id = c.site_id and i.product_id = c.product_id)`)}) as x
         from carts c join products p on p.site_id = c.site_id and p.id = c.product_id
-        where c.visitor_id in (select id from family) and c.updated_at > now() - ${sql.lit(LOOKBACK)}::interval
+        where c.visitor_id in (select id from family) and c.updated_at > now() - ${lookback}::interval
         order by c.updated_at desc limit ${sql.lit(MAX_ROWS)}) cs) as cart,
       (select json_agg(x) from (
         select json_build_array(${productFields},
@@ -101,12 +76,26 @@ function statement(db: Db, withShown: WithShown): string {
         where i.visitor_id in (select id from family)
           -- a purchase counts too: a product bought without a recorded view must still be excluded
           and greatest(i.last_viewed_at, case when i.in_cart then i.carted_at end, i.purchased_at)
-            > now() - ${sql.lit(LOOKBACK)}::interval
+            > now() - ${lookback}::interval
         order by greatest(i.last_viewed_at, i.carted_at, i.purchased_at) desc limit ${sql.lit(MAX_ROWS)}) vs) as viewed,
       ${shown} as shown
   `.compile(db).sql;
-  statements.set(withShown, text);
-  return text;
+  // A prepared statement's name stands for one text on a connection: the lookback is in the name.
+  const name = `ads_history_${withShown ? `${withShown}_` : ''}${lookbackDays}d_v6`;
+  const built = { name, text };
+  statements.set(variant, built);
+  return built;
+}
+
+/** Every variant of the statement, with identity values that resolve nothing: to prepare on a new connection. */
+export function historyStatements(
+  db: Db,
+  lookbackDays: number,
+): Array<{ name: string; text: string; values: unknown[] }> {
+  return (['impressions', 'counts', false] as const).map((withShown) => ({
+    ...statement(db, withShown, lookbackDays),
+    values: [null, null],
+  }));
 }
 
 /**
@@ -150,11 +139,10 @@ function engagement(r: EngagementRow): Engagement {
 export async function loadHistory(
   db: Db,
   who: Identity,
-  opts: { withShown: WithShown; pool?: pg.Pool | null },
+  opts: { withShown: WithShown; pool?: pg.Pool | null; lookbackDays?: number },
 ): Promise<History> {
-  const text = statement(db, opts.withShown);
+  const { name, text } = statement(db, opts.withShown, opts.lookbackDays ?? DEFAULT_LOOKBACK_DAYS);
   const values = [who.rtVid, who.emailSha256];
-  const name = `ads_history_${opts.withShown ? `${opts.withShown}_` : ''}v5`;
   const rows = await runPrepared<HistoryRow>(db, opts.pool, name, text, values);
   const row = rows[0];
   const cart = (row?.cart ?? []).map(engagement);

@@ -1,11 +1,8 @@
 import { type Db, IMPRESSIONS_CHANNEL, personOf } from '@rt/db';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import type { ShownLoad } from './caps-cache';
+import { CAP_WINDOW, type ShownLoad } from './model';
 import { runPrepared } from './prepared';
-
-export const CAP_WINDOW = '24 hours';
-export const CAP_WINDOW_MS = 24 * 3600_000;
 
 /** NOTIFY refuses payloads of 8000 bytes or more; past this the announcement carries no items. */
 const MAX_PAYLOAD_BYTES = 7900;
@@ -44,6 +41,15 @@ function byVisitor(db: Db, shape: 'impressions' | 'counts'): string {
     texts.set(shape, text);
   }
   return text;
+}
+
+/** Both statements, with a visitor that matches nothing: to prepare on a new connection. */
+export function shownStatements(db: Db): Array<{ name: string; text: string; values: unknown[] }> {
+  const none = '00000000-0000-0000-0000-000000000000';
+  return [
+    { name: 'ads_shown_impressions_v2', text: byVisitor(db, 'impressions'), values: [none] },
+    { name: 'ads_shown_v2', text: byVisitor(db, 'counts'), values: [none] },
+  ];
 }
 
 /** One visitor's impressions within the cap window (merged visitors' included), for the caps cache. */

@@ -1,16 +1,6 @@
 import type { Db } from '@rt/db';
 import { sql } from 'kysely';
-import { productKey } from './rank';
-
-export interface CatalogProduct {
-  site: string;
-  id: string;
-  name: string;
-  price: number | null;
-  currency: string | null;
-  url: string;
-  image: string | null;
-}
+import { type CatalogProduct, productKey } from './model';
 
 interface Scored extends CatalogProduct {
   total: number;

@@ -1,20 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../deps';
-import { loadHistory } from './history';
-import { profileOf } from './profile';
-
-export interface PrewarmOptions {
-  /** Visitors whose cookie was seen within this interval (Postgres syntax) are loaded. */
-  since: string;
-  /** At most this many, most recent first. */
-  max: number;
-  /** Stop loading after this long; decisions load the rest on demand. */
-  budgetMs: number;
-  /** Loads in flight at once. */
-  concurrency: number;
-}
-
-export const DEFAULT_PREWARM: PrewarmOptions = { since: '1 hour', max: 20_000, budgetMs: 4000, concurrency: 4 };
+import { DEFAULT_PREWARM, type PrewarmOptions } from './model';
 
 /**
  * Loads the profiles of the visitors seen most recently into the history cache (and their
@@ -37,14 +23,9 @@ export async function prewarm(deps: Deps, opts: PrewarmOptions = DEFAULT_PREWARM
     while (next < rows.length && cache.live && performance.now() - started < opts.budgetMs) {
       const who = { rtVid: rows[next++]!.value, emailSha256: null };
       if (cache.get(who)) continue;
-      const began = cache.begin();
-      const caps = deps.capsCache?.live ? deps.capsCache : null;
-      const ticket = caps?.begin();
-      const history = await loadHistory(deps.db, who, { withShown: caps ? 'impressions' : false, pool: deps.pool });
-      cache.put(who, profileOf(history), history.family, began);
-      if (caps && ticket && history.visitorId && history.shownImpressions) {
-        caps.put(history.visitorId, history.shownImpressions, ticket);
-      }
+      // Through the loads: a decision for this visitor meanwhile shares the load, and the caps
+      // come with it (the loads store both).
+      await deps.loads.load(who, deps.loads.withShown());
       loaded++;
     }
   };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Engagement } from './history';
-import type { CatalogProduct } from './popular';
-import { productKey, rank } from './rank';
+import { type CatalogProduct, type Engagement, productKey } from './model';
+import { rank } from './rank';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 const at = (h: number) => T0 + h * 3600_000;

@@ -1,11 +1,13 @@
-import type { Engagement, History } from './history';
-import type { CatalogProduct } from './popular';
-
-export type Reason = 'in_cart' | 'viewed' | 'popular';
-
-export interface Ranked extends CatalogProduct {
-  reason: Reason;
-}
+import {
+  type Candidate,
+  type CatalogProduct,
+  type Engagement,
+  type History,
+  type Prepared,
+  productKey,
+  type Ranked,
+  type Reason,
+} from './model';
 
 export interface RankInput {
   history: Pick<History, 'cart' | 'viewed'>;
@@ -19,8 +21,6 @@ export interface RankInput {
   allowed: (site: string, url: string | null) => boolean;
 }
 
-export const productKey = (site: string, id: string) => `${site}\u001f${id}`;
-
 const NEVER = Number.NEGATIVE_INFINITY;
 
 /** What one product's engagements add up to: latest cart and view times, latest purchase. */
@@ -28,25 +28,6 @@ interface Merged extends Candidate {
   cartAt: number;
   viewAt: number;
   boughtAt: number;
-}
-
-/** A candidate of a prepared history: the product and its productKey. */
-export interface Candidate {
-  product: CatalogProduct;
-  key: string;
-}
-
-/**
- * A visitor's history in ranking order, ready for any number of decisions: it depends on the
- * history alone (not on caps, n or time), so the history cache keeps it instead of the rows.
- */
-export interface Prepared {
-  /** In the cart and not bought since, latest first. */
-  cart: Candidate[];
-  /** Viewed (or carted then bought and viewed again), latest interest first. */
-  viewed: Candidate[];
-  /** Bought at or after the latest interest: never shown, not even as popular. */
-  bought: Set<string>;
 }
 
 function merge(history: RankInput['history']): Map<string, Merged> {
