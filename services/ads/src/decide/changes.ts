@@ -129,7 +129,8 @@ export class ChangeListener {
     const notify = CHANNELS.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ');
     // One statement at a time on the connection (pg deprecates overlapping ones): probes from
     // the heartbeat and from callers of caughtUp take turns.
-    const sent = (this.sending = this.sending.catch(() => {}).then(() => client.query(`select ${notify}`, params)));
+    const sent = this.sending.catch(() => {}).then(() => client.query(`select ${notify}`, params));
+    this.sending = sent;
     return Promise.all([...waits, sent]);
   }
 
