@@ -7,6 +7,7 @@ import * as analytics from './2026-11-22T2000-analytics';
 import * as eventsSessionIndex from './2026-11-22T2100-events-session-index';
 import * as visitorsMergedIndex from './2026-11-22T2200-visitors-merged-index';
 import * as removals from './2026-12-02T1000-removals';
+import * as productsFeed from './2026-12-02T1600-products-feed';
 
 /** Every migration, in order. Frozen once landed: change the schema with a new file. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T2100-events-session-index': eventsSessionIndex,
   '2026-11-22T2200-visitors-merged-index': visitorsMergedIndex,
   '2026-12-02T1000-removals': removals,
+  '2026-12-02T1600-products-feed': productsFeed,
 };

@@ -9,6 +9,9 @@ type Numeric = ColumnType<string, number | string, number | string>;
 type Json<T> = ColumnType<T, string, string>;
 
 export type CookieState = 'present' | 'new' | 'blocked' | 'optout';
+/** A feed's availability (Google Merchant Center values); only `in_stock` is recommended. */
+export const AVAILABILITIES = ['in_stock', 'out_of_stock', 'preorder', 'backorder'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
 export type IdentityKind = 'rt_vid' | 'email_sha256' | 'rt_fp';
 
 export interface EventItem {
@@ -106,6 +109,12 @@ export interface ProductsTable {
   purchases: Generated<number>;
   updated_at: Timestamp;
   removed_at: RemovedAt;
+  /** Feed-only columns (the products-feed migration): events never set them. */
+  availability: ColumnType<Availability | null, Availability | null | undefined, Availability | null>;
+  sale_price: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  brand: ColumnType<string | null, string | null | undefined, string | null>;
+  item_group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  google_product_category: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CartsTable {

@@ -2,6 +2,8 @@
 export interface RawRow {
   /** File line (CSV) or position in the array (JSON), for error messages. */
   line: number;
+  /** What `line` counts when it is not the format's unit (a tab-separated Merchant Center feed: lines). */
+  unit?: string;
   fields: Record<string, unknown>;
 }
 
@@ -16,7 +18,12 @@ export interface FeedFormat {
   extensions: string[];
   /** What a row is called in errors: "line" or "item". */
   unit: string;
-  read(text: string): RawRow[];
+  /** The feed's own name of a catalog column, for errors (Merchant Center: `title` for `name`). */
+  labels?: Record<string, string>;
+  /** A format read whole (small feeds: CSV, JSON)... */
+  read?(text: string): RawRow[];
+  /** ...or as it arrives, in bounded memory (Merchant Center feeds of millions of items). */
+  stream?(chunks: AsyncIterable<string>): AsyncIterable<RawRow>;
 }
 
 /** A feed that cannot be read as its format; `line` when the problem is on one line. */
@@ -30,7 +37,20 @@ export class FeedError extends Error {
   }
 }
 
-export const FEED_COLUMNS = ['id', 'name', 'price', 'currency', 'url', 'image', 'category'] as const;
+export const FEED_COLUMNS = [
+  'id',
+  'name',
+  'price',
+  'currency',
+  'url',
+  'image',
+  'category',
+  'sale_price',
+  'availability',
+  'brand',
+  'item_group_id',
+  'google_product_category',
+] as const;
 const KNOWN = new Set<string>(FEED_COLUMNS);
 
 /** Edit distance, for "did you mean" on a misspelt column. */

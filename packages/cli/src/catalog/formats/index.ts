@@ -1,12 +1,13 @@
 import { extname } from 'node:path';
 import { csvFormat } from './csv';
-import { FeedError, type FeedFormat } from './format';
+import { FeedError, type FeedFormat, type RawRow } from './format';
+import { gmcFormat } from './gmc';
 import { jsonFormat } from './json';
 
 export { checkColumns, FEED_COLUMNS, FeedError, type FeedFormat, type RawRow } from './format';
 
 /** Every feed format `rt catalog import` reads; adding one is a module and a line here. */
-export const FORMATS: readonly FeedFormat[] = [csvFormat, jsonFormat];
+export const FORMATS: readonly FeedFormat[] = [csvFormat, jsonFormat, gmcFormat];
 
 /** The format asked for with --format, else the one the file's extension names. */
 export function formatFor(file: string, asked: string | undefined): FeedFormat {
@@ -26,14 +27,13 @@ export function formatFor(file: string, asked: string | undefined): FeedFormat {
   return f;
 }
 
-/** Refuses what is not text (a spreadsheet, an archive) before any format reads it. */
-export function checkText(buf: Buffer): string {
-  if (buf.includes(0)) {
-    throw new FeedError('this is not a text file (a spreadsheet or archive?): export the feed as CSV or JSON');
+/** A feed's rows as its format reads them: as the text arrives, or once it is all there. */
+export async function* rowsOf(format: FeedFormat, text: AsyncIterable<string>): AsyncIterable<RawRow> {
+  if (format.stream) {
+    yield* format.stream(text);
+    return;
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    throw new FeedError('this file is not UTF-8 text: save the feed as UTF-8');
-  }
+  let whole = '';
+  for await (const t of text) whole += t;
+  yield* format.read?.(whole) ?? [];
 }
