@@ -33,6 +33,14 @@ export interface SitesTable {
   removed_at: RemovedAt;
 }
 
+/** A site's key for server-side events: only its SHA-256 (see site-keys.ts). */
+export interface SiteKeysTable {
+  site_id: string;
+  key_sha256: string;
+  /** When this key was made (a rotation sets it again). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PartnersTable {
   id: string;
   name: string;
@@ -209,6 +217,7 @@ export interface ConversionsTable {
 
 export interface Database {
   sites: SitesTable;
+  site_keys: SiteKeysTable;
   partners: PartnersTable;
   visitors: VisitorsTable;
   identities: IdentitiesTable;
