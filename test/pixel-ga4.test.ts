@@ -84,7 +84,7 @@ describe('the GA4 data layer in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e));
     await page.goto(`${f.page('/ga4', ga4Shop(f.pixelOrigin, 'data-datalayer="ga4"'))}?t=${tag}`);
     await page.waitForFunction(() => (window as { tagLoaded?: boolean }).tagLoaded);
-    const result = await page.evaluate(visit(`T-${tag}`));
+    const result = (await page.evaluate(visit(`T-${tag}`))) as { expected: number };
     // The page's push behaves as before: Array.prototype.push's result, the GTM-like wrapper called.
     expect(result).toEqual({
       returned: result.expected,
