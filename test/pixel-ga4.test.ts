@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../services/pixel/src/testing';
 import { type BrowserFixture, browserFixture } from './pixel-browser';
+import { until } from './until';
 
 let f: BrowserFixture;
 let stopIngester: () => Promise<void>;
@@ -66,15 +67,6 @@ const stored = (tag: string) =>
     .where(sql<boolean>`url like ${`%${tag}%`}`)
     .orderBy('ts')
     .execute();
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the GA4 data layer in Chromium', () => {
   it('records each GA4 e-commerce event once, before and after the tag loads, and stores it', async () => {

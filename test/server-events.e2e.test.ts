@@ -11,6 +11,7 @@ import { startPixel } from '@rt/pixel';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/cli/src/test-helpers';
+import { until } from './until';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const SHOP = 'https://shop.example';
@@ -53,15 +54,6 @@ const post = (headers: Record<string, string>, events: unknown[]) =>
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ site: 'shop', events }),
   });
-
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('an order confirmed by the merchant backend', () => {
   it('is stored once with the browser purchase of the same event_id, on the browser visitor', async () => {

@@ -146,7 +146,13 @@
     const FIELDS = ['items', 'value', 'currency', 'transaction_id'];
     const track = (type, props) => {
       if (denied) return;
-      const e = { event_id: uuid(), type: String(type), ts: new Date().toISOString(), url: location.href };
+      // An event_id given by the page (one its backend also sends) makes the two one event.
+      const e = {
+        event_id: props?.event_id || uuid(),
+        type: String(type),
+        ts: new Date().toISOString(),
+        url: location.href,
+      };
       if (d.referrer) e.ref = d.referrer;
       if (fp) e.fp = fp;
       const em = get('rt_em');
