@@ -12,7 +12,7 @@ export interface RawRow {
  * catalog's columns. A format that maps its own column names (say a merchant-center feed) does so
  * here, so validation and the import see the same columns whatever the format.
  */
-export interface FeedFormat {
+interface FormatBase {
   name: string;
   /** File extensions (lower-case, with the dot) that select this format without --format. */
   extensions: string[];
@@ -20,11 +20,24 @@ export interface FeedFormat {
   unit: string;
   /** The feed's own name of a catalog column, for errors (Merchant Center: `title` for `name`). */
   labels?: Record<string, string>;
-  /** A format read whole (small feeds: CSV, JSON)... */
-  read?(text: string): RawRow[];
-  /** ...or as it arrives, in bounded memory (Merchant Center feeds of millions of items). */
-  stream?(chunks: AsyncIterable<string>): AsyncIterable<RawRow>;
 }
+
+/** A format read whole (small feeds: CSV, JSON; the console's uploads). */
+export interface WholeFeedFormat extends FormatBase {
+  read(text: string): RawRow[];
+}
+
+/** A format read as it arrives, in bounded memory (Merchant Center feeds of millions of items). */
+export interface StreamFeedFormat extends FormatBase {
+  stream(chunks: AsyncIterable<string>): AsyncIterable<RawRow>;
+}
+
+/**
+ * A feed format (`rt catalog import --format <name>`): reads a feed's text into rows keyed by the
+ * catalog's columns. A format that maps its own column names (say a merchant-center feed) does so
+ * here, so validation and the import see the same columns whatever the format.
+ */
+export type FeedFormat = WholeFeedFormat | StreamFeedFormat;
 
 /** A feed that cannot be read as its format; `line` when the problem is on one line. */
 export class FeedError extends Error {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { FeedError, type FeedFormat, type RawRow } from './format';
+import { FeedError, type RawRow, type StreamFeedFormat } from './format';
 
 const G_NS = 'http://base.google.com/ns/1.0';
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
@@ -116,7 +116,7 @@ async function* tsvRows(chunks: AsyncIterable<string>): AsyncIterable<RawRow> {
 }
 
 /** Google Merchant Center: XML (RSS 2.0 or Atom) when it starts with `<`, else tab-separated. */
-export const gmcFormat: FeedFormat = {
+export const gmcFormat: StreamFeedFormat = {
   name: 'gmc',
   extensions: ['.xml', '.rss', '.atom', '.tsv'],
   unit: 'item',
