@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/cli/src/test-helpers';
 import { testConfig } from '../services/pixel/src/testing';
 import { type BrowserFixture, browserFixture } from './pixel-browser';
-import { until } from './until';
+import { until } from './testing/until';
 
 const DOC = readFileSync(join(import.meta.dirname, '../docs/integrations.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'rt-integrations-doc-'));

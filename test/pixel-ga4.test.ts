@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../services/pixel/src/testing';
 import { type BrowserFixture, browserFixture } from './pixel-browser';
-import { until } from './until';
+import { until } from './testing/until';
 
 let f: BrowserFixture;
 let stopIngester: () => Promise<void>;

@@ -11,7 +11,7 @@ import { startPixel } from '@rt/pixel';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/cli/src/test-helpers';
-import { until } from './until';
+import { until } from './testing/until';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const SHOP = 'https://shop.example';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test-helpers';
-import { ATOM, RSS, TSV } from '../gmc-fixtures';
+import { ATOM, RSS, TSV } from '../../testing/gmc-feeds';
 
 let env: TestEnv;
 const dir = mkdtempSync(join(tmpdir(), 'rt-gmc-'));

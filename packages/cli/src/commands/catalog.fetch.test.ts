@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestEnv, type TestEnv } from '@rt/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RSS } from '../catalog/gmc-fixtures';
 import { runCli } from '../test-helpers';
+import { RSS } from '../testing/gmc-feeds';
 
 let env: TestEnv;
 let server: Server;
