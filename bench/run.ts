@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchContext, type BenchResult, benchContext } from './context';
 
-const AREAS = ['pixel', 'ingester', 'ads', 'analytics'] as const;
+const AREAS = ['pixel', 'ingester', 'ads', 'analytics', 'catalog'] as const;
 
 function format(r: BenchResult): string {
   const value = `${r.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${r.unit}`;

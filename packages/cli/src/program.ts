@@ -9,6 +9,7 @@ import { registerGenerate } from './commands/generate';
 import { registerMigrate } from './commands/migrate';
 import { registerOwners } from './commands/owners';
 import { registerPartitions } from './commands/partitions';
+import { registerSiteKeys } from './commands/site-keys';
 import { registerSpool } from './commands/spool';
 import { registerStatus } from './commands/status';
 import { registerUsers } from './commands/users';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIO, ctx = new CliContext(io)): Command {
   for (const register of [
     registerMigrate,
     registerOwners,
+    registerSiteKeys,
     registerCatalog,
     registerDlq,
     registerSpool,

@@ -19,5 +19,6 @@ export {
   monthPartitionsFor,
 } from './partitions';
 export { MAX_MERGE_DEPTH, personOf } from './person';
+export { newSiteKey, SITE_KEY_PREFIX, siteKeyHash, siteKeyMatches } from './site-keys';
 export * from './types';
 export { isUuid } from './uuid';

@@ -12,6 +12,10 @@ type Json<T> = ColumnType<T, string, string>;
 // The event vocabulary (event types, cookie states, identity kinds, rejection sources, the item
 // shape) is @rt/events'; the enums below belong to tables only.
 
+/** A feed's availability (Google Merchant Center values), kept as the feed gives it. */
+export const AVAILABILITIES = ['in_stock', 'out_of_stock', 'preorder', 'backorder'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+
 /** Why a session ended (docs/ingester.md, sessions). */
 export type SessionEndReason = 'timeout' | 'logout';
 /** Why an ad showed a product (docs/ads.md). */
@@ -25,6 +29,14 @@ export interface SitesTable {
   allowed_origins: string[];
   created_at: CreatedAt;
   removed_at: RemovedAt;
+}
+
+/** A site's key for server-side events: only its SHA-256 (see site-keys.ts). */
+export interface SiteKeysTable {
+  site_id: string;
+  key_sha256: string;
+  /** When this key was made (a rotation sets it again). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface PartnersTable {
@@ -103,6 +115,12 @@ export interface ProductsTable {
   purchases: Generated<number>;
   updated_at: Timestamp;
   removed_at: RemovedAt;
+  /** Feed-only columns (the products-feed migration): events never set them. */
+  availability: ColumnType<Availability | null, Availability | null | undefined, Availability | null>;
+  sale_price: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  brand: ColumnType<string | null, string | null | undefined, string | null>;
+  item_group_id: ColumnType<string | null, string | null | undefined, string | null>;
+  google_product_category: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CartsTable {
@@ -224,6 +242,7 @@ export interface ConsoleLoginFailuresTable {
 
 export interface Database {
   sites: SitesTable;
+  site_keys: SiteKeysTable;
   partners: PartnersTable;
   visitors: VisitorsTable;
   identities: IdentitiesTable;

@@ -9,6 +9,6 @@ export function createLogger(name: string, level = 'info'): Logger {
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Never log cookies, hashes or other identifiers by accident.
-    redact: ['req.headers.cookie', 'vid', 'email_sha256', '*.vid', '*.email_sha256'],
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'vid', 'email_sha256', '*.vid', '*.email_sha256'],
   });
 }

@@ -25,6 +25,7 @@ export function createApp(deps: Deps): Hono {
   app.onError((err, c) => {
     if (err instanceof HttpError) {
       if (err.status === 503) c.header('Retry-After', '5');
+      if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
       return c.json({ error: err.reason }, err.status);
     }
     deps.logger.error({ err }, 'unexpected error');

@@ -2,7 +2,7 @@
 export class HttpError extends Error {
   override name = 'HttpError';
   constructor(
-    readonly status: 400 | 403 | 413 | 503,
+    readonly status: 400 | 401 | 403 | 413 | 503,
     readonly reason: string,
   ) {
     super(reason);
@@ -10,5 +10,7 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (reason: string) => new HttpError(400, reason);
+/** A bad site key: the reason never includes the key. */
+export const unauthorized = (reason: string) => new HttpError(401, reason);
 export const forbidden = (reason: string) => new HttpError(403, reason);
 export const tooLarge = (reason: string) => new HttpError(413, reason);

@@ -5,7 +5,11 @@ import type { Logger } from '@rt/runtime';
 export interface SiteInfo {
   id: string;
   origins: ReadonlySet<string>;
+  /** SHA-256 of the site's key for server-side events (`rt sites key`), null without one. */
+  keySha256: string | null;
 }
+
+type SiteRow = { id: string; allowed_origins: string[]; key_sha256?: string | null };
 
 export interface SiteDirectoryOptions {
   refreshMs: number;
@@ -35,7 +39,7 @@ export function normalizeOrigin(value: string): string | null {
  * Sites and their allowed origins, held in memory and refreshed periodically from Postgres; the
  * request path never waits on the database, and a failed refresh keeps the last good copy. A
  * removed site (`rt sites remove`) drops out at the next refresh, so its hits are refused within
- * refreshMs (5 s by default; docs/pixel.md).
+ * refreshMs (5 s by default; docs/pixel.md); the same holds for a rotated or revoked site key.
  */
 export class SiteDirectory {
   private sites = new Map<string, SiteInfo>();
@@ -86,10 +90,11 @@ export class SiteDirectory {
 
   private async load(): Promise<boolean> {
     try {
-      const rows = await this.db
+      const rows: SiteRow[] = await this.db
         .selectFrom('sites')
-        .select(['id', 'allowed_origins'])
-        .where('removed_at', 'is', null)
+        .leftJoin('site_keys', 'site_keys.site_id', 'sites.id')
+        .select(['sites.id', 'sites.allowed_origins', 'site_keys.key_sha256'])
+        .where('sites.removed_at', 'is', null)
         .execute();
       this.install(rows);
       this.loadedAt = new Date();
@@ -124,12 +129,12 @@ export class SiteDirectory {
     return 'no sites loaded yet';
   }
 
-  private install(rows: Array<{ id: string; allowed_origins: string[] }>): void {
+  private install(rows: SiteRow[]): void {
     const sites = new Map<string, SiteInfo>();
     const all = new Set<string>();
     for (const row of rows) {
       const origins = new Set(row.allowed_origins.map(normalizeOrigin).filter((o): o is string => o !== null));
-      sites.set(row.id, { id: row.id, origins });
+      sites.set(row.id, { id: row.id, origins, keySha256: row.key_sha256 ?? null });
       for (const o of origins) all.add(o);
     }
     this.sites = sites;

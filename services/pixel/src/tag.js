@@ -1,5 +1,5 @@
 /* Retargeting merchant tag (docs/pixel.md). rt('track', type, props) | rt('identify', {email}) |
-   rt('logout') | rt('consent', {tracking}) | rt('flush'). Hand-written, no build step; it must never
+   rt('logout') | rt('consent', {tracking}) | rt('flush'); with data-datalayer="ga4", GA4 pushes. Hand-written, no build step; it must never
    throw into the host page, so every entry point is wrapped. */
 ((w, d) => {
   try {
@@ -146,7 +146,13 @@
     const FIELDS = ['items', 'value', 'currency', 'transaction_id'];
     const track = (type, props) => {
       if (denied) return;
-      const e = { event_id: uuid(), type: String(type), ts: new Date().toISOString(), url: location.href };
+      // An event_id given by the page (one its backend also sends) makes the two one event.
+      const e = {
+        event_id: props?.event_id || uuid(),
+        type: String(type),
+        ts: new Date().toISOString(),
+        url: location.href,
+      };
       if (d.referrer) e.ref = d.referrer;
       if (fp) e.fp = fp;
       const em = get('rt_em');
@@ -202,6 +208,41 @@
     w.rt = rt;
     for (const args of Array.from(early)) run(args);
     if (load().length) schedule(1000);
+
+    // data-datalayer="ga4": the page's GA4 e-commerce pushes, dataLayer.push({event, ecommerce})
+    // and gtag('event', name, params) (which pushes its arguments), before and after this loaded.
+    if (me.getAttribute('data-datalayer') === 'ga4') w.dataLayer = w.dataLayer || [];
+    const dl = w.dataLayer;
+    if (me.getAttribute('data-datalayer') === 'ga4' && Array.isArray(dl)) {
+      const GA = 'view_item view_item_list add_to_cart remove_from_cart view_cart begin_checkout purchase';
+      const seen = new WeakSet(); // the same push seen again (replayed, or still in the array) counts once
+      const ga = (a) => {
+        const [name, p] = a?.[0] === 'event' ? [a[1], a[2]] : [a?.event, a?.ecommerce];
+        if (!GA.split(' ').includes(name) || !p || typeof p !== 'object' || seen.has(a)) return;
+        seen.add(a);
+        const items = (Array.isArray(p.items) ? p.items : [])
+          .filter((i) => i?.item_id != null)
+          .slice(0, 50)
+          .map((i) => ({
+            id: i.item_id,
+            name: i.item_name,
+            price: i.price,
+            quantity: i.quantity,
+            category: i.item_category,
+          }));
+        rt('track', name, { items, value: p.value, currency: p.currency, transaction_id: p.transaction_id });
+      };
+      for (const a of dl.slice()) ga(a);
+      const push = dl.push;
+      // Other listeners (GTM) wrap push too: the page's push still runs first and its result returns.
+      dl.push = function (...args) {
+        const r = push.apply(this, args);
+        try {
+          args.forEach(ga);
+        } catch (_) {}
+        return r;
+      };
+    }
   } catch (_) {
     // never into the host page
   }

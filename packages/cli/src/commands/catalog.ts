@@ -1,13 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { checkText, FEED_COLUMNS, FORMATS, formatFor, type RawRow } from '../catalog/formats';
-import { upsertProducts } from '../catalog/upsert';
-import { validateFeed } from '../catalog/validate';
+import { FEED_COLUMNS, FeedError, type FeedFormat, FORMATS, formatFor, rowsOf } from '../catalog/formats';
+import { importFeed } from '../catalog/import';
+import { type FeedSource, fileSource, textOf, urlSource } from '../catalog/source';
 import { type CliContext, CliError } from '../context';
 import { parseSlug } from '../origins';
 import { progress } from '../progress';
-
-const MAX_ERRORS_SHOWN = 20;
 
 async function knownSite(ctx: CliContext, site: string): Promise<void> {
   parseSlug(site, 'site id');
@@ -15,58 +12,98 @@ async function knownSite(ctx: CliContext, site: string): Promise<void> {
   if (!row) throw new CliError(`unknown site "${site}" (add it with: rt sites add ${site} --name ...)`);
 }
 
+interface ImportFlags {
+  site: string;
+  format?: string;
+  skipInvalid?: boolean;
+}
+
+/** Streams a feed into the catalog (see importFeed), reporting progress and what was wrong. */
+async function importFrom(ctx: CliContext, open: () => Promise<FeedSource>, format: FeedFormat, opts: ImportFlags) {
+  await knownSite(ctx, opts.site);
+  let source: FeedSource;
+  try {
+    source = await open();
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const bar = progress(ctx.io.stderr, 'importing', source.size ?? 0);
+  let result: Awaited<ReturnType<typeof importFeed>>;
+  try {
+    const text = textOf(source.bytes, source.size ? (n) => bar.update(n) : undefined);
+    result = await importFeed(ctx.getDb(), rowsOf(format, text), {
+      site: opts.site,
+      unit: format.unit,
+      labels: format.labels,
+      skipInvalid: opts.skipInvalid ?? false,
+    });
+  } catch (err) {
+    if (!(err instanceof FeedError || (err as { code?: string }).code?.startsWith('CSV_'))) throw err;
+    // FeedError says `line`, csv-parse's errors `lines`.
+    const e = err as { line?: number; lines?: number };
+    const line = e.line ?? e.lines;
+    throw new CliError(`${source.name}${line ? ` line ${line}` : ''}: ${(err as Error).message}; nothing imported`);
+  } finally {
+    bar.stop();
+  }
+  const { imported, problems, problemCount } = result;
+  for (const p of problems) ctx.err(`${source.name} ${p.where}: ${p.message}`);
+  if (problemCount > problems.length) ctx.err(`... and ${problemCount - problems.length} more`);
+  if (problemCount && !opts.skipInvalid) {
+    throw new CliError(
+      `${problemCount} invalid row(s) in ${source.name}; nothing imported (--skip-invalid imports the others)`,
+    );
+  }
+  if (!imported) throw new CliError(`${source.name} has no${problemCount ? ' valid' : ''} products`);
+  ctx.out(
+    `imported ${imported} product(s) into ${opts.site}${problemCount ? `, skipped ${problemCount} invalid row(s)` : ''}`,
+  );
+}
+
+function chosenFormat(file: string, asked: string | undefined): FeedFormat {
+  try {
+    return formatFor(file, asked);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
 export function registerCatalog(program: Command, ctx: CliContext): void {
   const catalog = program.command('catalog').description('Manage the product catalog');
   const names = FORMATS.map((f) => f.name).join(' or ');
+  const skipInvalid = '--skip-invalid';
+  const skipHelp = 'import the valid rows and list the invalid ones (default: one invalid row imports nothing)';
   catalog
     .command('import')
     .description(
-      `Import a product feed (${FORMATS.map((f) => f.name.toUpperCase()).join(', ')}) with columns ` +
-        `${FEED_COLUMNS.join(',')}. Every row is checked first; one bad row, an unknown column or a file ` +
-        'that is not comma-separated imports nothing. A removed product in the feed is restored.',
+      `Import a product feed: CSV or JSON with columns ${FEED_COLUMNS.join(',')}, or a Google Merchant ` +
+        'Center feed (gmc: RSS 2.0 or Atom XML with the g: namespace, or tab-separated), read as it ' +
+        'streams. Every row is checked; one bad row, an unknown column or a file that is not ' +
+        'comma-separated imports nothing. A removed product in the feed is restored.',
     )
     .argument('<file>', `feed file (${FORMATS.flatMap((f) => f.extensions).join(' or ')})`)
     .requiredOption('--site <id>', 'merchant site the products belong to')
     .option('--format <format>', `${names} (default: from the file extension)`)
-    .action(async (file: string, opts: { site: string; format?: string }) => {
+    .option(skipInvalid, skipHelp)
+    .action(async (file: string, opts: ImportFlags) => {
       parseSlug(opts.site, 'site id');
-      let format: ReturnType<typeof formatFor>;
-      let rows: RawRow[];
-      try {
-        format = formatFor(file, opts.format);
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
-      let buf: Buffer;
-      try {
-        buf = await readFile(file);
-      } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-      try {
-        rows = format.read(checkText(buf));
-      } catch (err) {
-        // FeedError says `line`, csv-parse's errors `lines`.
-        const e = err as { line?: number; lines?: number };
-        const line = e.line ?? e.lines;
-        throw new CliError(`${file}${line ? ` line ${line}` : ''}: ${(err as Error).message}; nothing imported`);
-      }
-      const { products, errors } = validateFeed(rows);
-      if (errors.length) {
-        for (const e of errors.slice(0, MAX_ERRORS_SHOWN)) ctx.err(`${file} ${format.unit} ${e.line}: ${e.message}`);
-        if (errors.length > MAX_ERRORS_SHOWN) ctx.err(`... and ${errors.length - MAX_ERRORS_SHOWN} more`);
-        throw new CliError(`${errors.length} invalid row(s) in ${file}; nothing imported`);
-      }
-      if (!products.length) throw new CliError(`${file} has no products`);
-      await knownSite(ctx, opts.site);
-      const db = ctx.getDb();
-      const bar = progress(ctx.io.stderr, 'importing', products.length);
-      try {
-        await upsertProducts(db, opts.site, products, new Date(), (done) => bar.update(done));
-      } finally {
-        bar.stop();
-      }
-      ctx.out(`imported ${products.length} product(s) into ${opts.site}`);
+      const format = chosenFormat(file, opts.format);
+      await importFrom(ctx, () => fileSource(file), format, opts);
+    });
+  catalog
+    .command('fetch')
+    .description('Import a product feed from an http(s) URL, as it downloads (see `rt catalog import`)')
+    .requiredOption('--site <id>', 'merchant site the products belong to')
+    .requiredOption('--url <url>', 'where the feed is (http or https)')
+    .option('--format <format>', `${names}`, 'gmc')
+    .option('--timeout <seconds>', 'give up when the server is silent this long', '30')
+    .option(skipInvalid, skipHelp)
+    .action(async (opts: ImportFlags & { url: string; format: string; timeout: string }) => {
+      parseSlug(opts.site, 'site id');
+      const seconds = Number(opts.timeout);
+      if (!(seconds > 0)) throw new CliError(`--timeout must be a positive number of seconds, not "${opts.timeout}"`);
+      const format = chosenFormat(opts.url, opts.format);
+      await importFrom(ctx, () => urlSource(opts.url, seconds * 1000), format, opts);
     });
   catalog
     .command('remove')

@@ -1,10 +1,11 @@
 import { LIMITS } from '@rt/events';
 import { type Context, Hono } from 'hono';
 import { decodeUtf8, lossyText, readCappedBody } from '../body';
-import { collect, rejection, requestContext } from '../collect';
+import { type Collected, collect, rejection, requestContext } from '../collect';
 import type { Deps } from '../deps';
 import { badRequest, forbidden, HttpError, tooLarge } from '../errors';
 import { reasonLabel } from '../metrics';
+import { checkSiteKey, collectServerEvents } from '../server-events';
 import { normalizeOrigin } from '../sites';
 import { siteLabel, visitorFor } from './shared';
 
@@ -84,13 +85,23 @@ export function eventsRoutes(deps: Deps): Hono {
     }
     const info = deps.sites.get(siteId);
     if (!info) return refuse(forbidden('unknown site'));
-    // No Origin header: a server-to-server call (browsers always send one on a cross-site POST).
-    if (origin !== null && !info.origins.has(origin)) return refuse(forbidden('origin not allowed'));
-
-    // An empty batch is the tag's first contact: it only gets rt_vid offered (docs/pixel.md).
-    const visitor = visitorFor(deps, c, c.req.query('ck') === '1', at, events.length > 0);
-    const ctx = requestContext(siteId, visitor, c.req.header('user-agent') ?? null, at);
-    const out = collect(events, ctx, 'post');
+    const authorization = c.req.header('authorization');
+    let out: Collected;
+    if (authorization !== undefined) {
+      // A merchant's backend with its site key: no Origin needed, visitors named in the events.
+      try {
+        checkSiteKey(authorization, info);
+      } catch (err) {
+        return refuse(err as HttpError);
+      }
+      out = collectServerEvents(events, siteId, at);
+    } else {
+      // No Origin header: a server-to-server call (browsers always send one on a cross-site POST).
+      if (origin !== null && !info.origins.has(origin)) return refuse(forbidden('origin not allowed'));
+      // An empty batch is the tag's first contact: it only gets rt_vid offered (docs/pixel.md).
+      const visitor = visitorFor(deps, c, c.req.query('ck') === '1', at, events.length > 0);
+      out = collect(events, requestContext(siteId, visitor, c.req.header('user-agent') ?? null, at), 'post');
+    }
     for (const r of out.report) deps.metrics.rejected.inc({ reason: reasonLabel(r.reason) });
     deps.metrics.acceptedFrom('post', out.events.length);
     try {

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { checkColumns, FEED_COLUMNS, FeedError, type FeedFormat } from './format';
+import { checkColumns, FEED_COLUMNS, FeedError, type WholeFeedFormat } from './format';
 
 const OTHER_DELIMITERS: Array<[string, string]> = [
   [';', 'semicolons'],
@@ -29,7 +29,7 @@ function checkDelimiter(header: string): void {
 }
 
 /** CSV (RFC 4180, comma-separated) with a header line naming the columns. */
-export const csvFormat: FeedFormat = {
+export const csvFormat: WholeFeedFormat = {
   name: 'csv',
   extensions: ['.csv'],
   unit: 'line',

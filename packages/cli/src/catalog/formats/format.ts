@@ -2,6 +2,8 @@
 export interface RawRow {
   /** File line (CSV) or position in the array (JSON), for error messages. */
   line: number;
+  /** What `line` counts when it is not the format's unit (a tab-separated Merchant Center feed: lines). */
+  unit?: string;
   fields: Record<string, unknown>;
 }
 
@@ -10,14 +12,32 @@ export interface RawRow {
  * catalog's columns. A format that maps its own column names (say a merchant-center feed) does so
  * here, so validation and the import see the same columns whatever the format.
  */
-export interface FeedFormat {
+interface FormatBase {
   name: string;
   /** File extensions (lower-case, with the dot) that select this format without --format. */
   extensions: string[];
   /** What a row is called in errors: "line" or "item". */
   unit: string;
+  /** The feed's own name of a catalog column, for errors (Merchant Center: `title` for `name`). */
+  labels?: Record<string, string>;
+}
+
+/** A format read whole (small feeds: CSV, JSON; the console's uploads). */
+export interface WholeFeedFormat extends FormatBase {
   read(text: string): RawRow[];
 }
+
+/** A format read as it arrives, in bounded memory (Merchant Center feeds of millions of items). */
+export interface StreamFeedFormat extends FormatBase {
+  stream(chunks: AsyncIterable<string>): AsyncIterable<RawRow>;
+}
+
+/**
+ * A feed format (`rt catalog import --format <name>`): reads a feed's text into rows keyed by the
+ * catalog's columns. A format that maps its own column names (say a merchant-center feed) does so
+ * here, so validation and the import see the same columns whatever the format.
+ */
+export type FeedFormat = WholeFeedFormat | StreamFeedFormat;
 
 /** A feed that cannot be read as its format; `line` when the problem is on one line. */
 export class FeedError extends Error {
@@ -30,7 +50,20 @@ export class FeedError extends Error {
   }
 }
 
-export const FEED_COLUMNS = ['id', 'name', 'price', 'currency', 'url', 'image', 'category'] as const;
+export const FEED_COLUMNS = [
+  'id',
+  'name',
+  'price',
+  'currency',
+  'url',
+  'image',
+  'category',
+  'sale_price',
+  'availability',
+  'brand',
+  'item_group_id',
+  'google_product_category',
+] as const;
 const KNOWN = new Set<string>(FEED_COLUMNS);
 
 /** Edit distance, for "did you mean" on a misspelt column. */

@@ -1,12 +1,21 @@
 import { extname } from 'node:path';
 import { csvFormat } from './csv';
-import { FeedError, type FeedFormat } from './format';
+import { FeedError, type FeedFormat, type RawRow } from './format';
+import { gmcFormat } from './gmc';
 import { jsonFormat } from './json';
 
-export { checkColumns, FEED_COLUMNS, FeedError, type FeedFormat, type RawRow } from './format';
+export {
+  checkColumns,
+  FEED_COLUMNS,
+  FeedError,
+  type FeedFormat,
+  type RawRow,
+  type StreamFeedFormat,
+  type WholeFeedFormat,
+} from './format';
 
 /** Every feed format `rt catalog import` reads; adding one is a module and a line here. */
-export const FORMATS: readonly FeedFormat[] = [csvFormat, jsonFormat];
+export const FORMATS: readonly FeedFormat[] = [csvFormat, jsonFormat, gmcFormat];
 
 /** The format asked for with --format, else the one the file's extension names. */
 export function formatFor(file: string, asked: string | undefined): FeedFormat {
@@ -26,7 +35,18 @@ export function formatFor(file: string, asked: string | undefined): FeedFormat {
   return f;
 }
 
-/** Refuses what is not text (a spreadsheet, an archive) before any format reads it. */
+/** A feed's rows as its format reads them: as the text arrives, or once it is all there. */
+export async function* rowsOf(format: FeedFormat, text: AsyncIterable<string>): AsyncIterable<RawRow> {
+  if ('stream' in format) {
+    yield* format.stream(text);
+    return;
+  }
+  let whole = '';
+  for await (const t of text) whole += t;
+  yield* format.read(whole);
+}
+
+/** Refuses what is not text (a spreadsheet, an archive) in a feed held whole (the console's uploads). */
 export function checkText(buf: Buffer): string {
   if (buf.includes(0)) {
     throw new FeedError('this is not a text file (a spreadsheet or archive?): export the feed as CSV or JSON');

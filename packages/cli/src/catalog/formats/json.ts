@@ -1,7 +1,7 @@
-import { checkColumns, FeedError, type FeedFormat } from './format';
+import { checkColumns, FeedError, type WholeFeedFormat } from './format';
 
 /** A JSON array of products, or {"products": [...]}, each an object keyed by the catalog's columns. */
-export const jsonFormat: FeedFormat = {
+export const jsonFormat: WholeFeedFormat = {
   name: 'json',
   extensions: ['.json'],
   unit: 'item',
