@@ -130,7 +130,7 @@ describe('the entrypoint and healthcheck scripts', () => {
       env: { PATH: process.env.PATH },
     });
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/roles: .*\bads\b.*\bingester\b.*\bpixel\b.*migrate rt demo/);
+    expect(r.stderr).toMatch(/roles: .*\bads\b.*\bconsole\b.*\bingester\b.*\bpixel\b.*migrate rt demo/);
   });
 
   it('reports unhealthy when nothing answers, healthy for one-shot roles', () => {

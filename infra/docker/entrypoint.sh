@@ -1,6 +1,6 @@
 #!/bin/sh
 # The image's entrypoint: the first argument is the role, the rest its arguments.
-#   pixel | ingester | ads | <any services/NAME with a build>   the service (node dist/main.js)
+#   pixel | ingester | ads | console | <any services/NAME>    the service (node dist/main.js)
 #   migrate [args]                                              rt migrate (a deploy's first step)
 #   rt <args>                                                   the operator CLI
 #   demo                                                        the demo sites

@@ -31,10 +31,15 @@ export function createApp(deps: Deps): Hono<Env> {
       ? c.json({ error: 'not found' }, 404)
       : c.html(errorPage(404, 'not found', c.get('session') ?? null), 404),
   );
-  mountOps(app, deps.registry, async () => {
-    await sql`select 1`.execute(deps.db);
-    return true;
-  });
+  mountOps(
+    app,
+    deps.registry,
+    async () => {
+      await sql`select 1`.execute(deps.db);
+      return true;
+    },
+    deps.config,
+  );
   // No script runs in the console, and nothing may frame it.
   app.use(
     '*',
