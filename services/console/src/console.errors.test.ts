@@ -82,7 +82,7 @@ describe('bad input', () => {
       for (const msg of [
         'id is missing',
         'price &quot;-2&quot; must be a non-negative number',
-        'currency is required with a price',
+        'price needs a currency',
         'already appears on line 2',
       ]) {
         expect(page).toContain(msg);
