@@ -1,12 +1,15 @@
 import type { Db } from '@rt/db';
-import { sql } from 'kysely';
+import { FEED_COLUMNS } from './formats/format';
 import type { FeedProduct } from './validate';
 
 const CHUNK = 1000;
 
+/** Every feed column but the key takes the feed's value: the same list the streaming import uses. */
+const UPDATED = FEED_COLUMNS.filter((c) => c !== 'id');
+
 /**
  * Adds or updates a site's products in one transaction (all or nothing); counters (views, carts,
- * purchases) are kept. Used by `rt catalog import` and the console's feed upload.
+ * purchases) are kept. Used by the console's feed upload (`rt catalog import` streams: import.ts).
  */
 export async function upsertProducts(
   db: Db,
@@ -22,21 +25,11 @@ export async function upsertProducts(
         .insertInto('products')
         .values(chunk)
         .onConflict((oc) =>
-          oc.columns(['site_id', 'id']).doUpdateSet({
-            name: sql`excluded.name`,
-            price: sql`excluded.price`,
-            currency: sql`excluded.currency`,
-            url: sql`excluded.url`,
-            image: sql`excluded.image`,
-            category: sql`excluded.category`,
-            sale_price: sql`excluded.sale_price`,
-            availability: sql`excluded.availability`,
-            brand: sql`excluded.brand`,
-            item_group_id: sql`excluded.item_group_id`,
-            google_product_category: sql`excluded.google_product_category`,
-            updated_at: sql`excluded.updated_at`,
+          oc.columns(['site_id', 'id']).doUpdateSet((eb) => ({
+            ...Object.fromEntries(UPDATED.map((c) => [c, eb.ref(`excluded.${c}`)])),
+            updated_at: eb.ref('excluded.updated_at'),
             removed_at: null,
-          }),
+          })),
         )
         .execute();
       onProgress?.(Math.min(i + CHUNK, products.length));
