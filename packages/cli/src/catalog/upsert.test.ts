@@ -6,7 +6,10 @@ import type { FeedProduct } from './validate';
 let env: TestEnv;
 beforeAll(async () => {
   env = await createTestEnv();
-  await env.db.insertInto('sites').values({ id: 'shop', name: 'Shop', allowed_origins: ['https://shop.example'] }).execute();
+  await env.db
+    .insertInto('sites')
+    .values({ id: 'shop', name: 'Shop', allowed_origins: ['https://shop.example'] })
+    .execute();
 });
 afterAll(() => env.close());
 
